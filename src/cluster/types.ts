@@ -1,0 +1,115 @@
+/**
+ * The views the scoring core works on. Built from Kubernetes objects by src/cluster (extender)
+ * or from the simulator's own state (sim/), so both drivers feed the core identical shapes.
+ */
+
+/**
+ * GPU memory is counted in integer units of 1/1000 MiB so that fractional sharing is exact:
+ * a request for 460/1000 of a 16,384 MiB device is 460 × 16,384 units, and two shares that add
+ * up to 1000/1000 fill the device exactly, with no float rounding.
+ */
+export const MEM_UNITS_PER_MIB = 1000;
+
+export interface Resources {
+  /** CPU in thousandths of a core. */
+  readonly milliCpu: number;
+  readonly memoryBytes: number;
+  readonly pods: number;
+}
+
+export interface GpuDevice {
+  readonly index: number;
+  /** GPU product, e.g. `NVIDIA-A100-SXM4-80GB` (GFD's `nvidia.com/gpu.product`) or `T4` in traces. */
+  readonly product: string;
+  readonly memoryMiB: number;
+}
+
+/** A node as the core sees it: static facts only; what is allocated lives in the ledger. */
+export interface NodeView {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly allocatable: Resources;
+  readonly gpus: readonly GpuDevice[];
+  /** Index into config.tiers (0 = weakest isolation). */
+  readonly tier: number;
+  /** Why the node has the tier it has, for explanations ("label tierfit.io/isolation-tier=hypervisor"). */
+  readonly tierSource: string;
+  /** `spec.unschedulable` (cordoned). */
+  readonly unschedulable: boolean;
+}
+
+/**
+ * GPU memory a pod wants on each of its devices: an absolute amount, or a share of the device
+ * in thousandths (1000 = the whole device, the default when the pod says nothing).
+ */
+export type GpuMemoryRequest =
+  | { readonly kind: "mib"; readonly mib: number }
+  | { readonly kind: "milli"; readonly milli: number };
+
+/** What a pod asks for, computed once per pod the way kube-scheduler does. */
+export interface PodRequest {
+  /** `namespace/name`: the ledger key. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  /** Whole GPUs (`nvidia.com/gpu`); 0 for a pod that uses none. */
+  readonly gpuCount: number;
+  readonly gpuMemory: GpuMemoryRequest;
+  /** Effective cpu/memory requests (containers summed, init containers as max, plus overhead); pods = 1. */
+  readonly resources: Resources;
+  /** Index into config.tiers: the weakest isolation this pod may run at. */
+  readonly tier: number;
+  readonly tierSource: string;
+  /** `tierfit.io/tenant`, or "" when the pod names none (then it is its namespace's tenant). */
+  readonly tenant: string;
+  /** `tierfit.io/model`: links the pod to live inference demand. */
+  readonly model: string | null;
+  /** `tierfit.io/workload-class`, or "default". */
+  readonly workloadClass: string;
+  /** Allowed GPU products; empty = any (the openb trace's gpu_spec). */
+  readonly gpuProducts: readonly string[];
+}
+
+/** One pod's hold on one device. */
+export interface DeviceOccupant {
+  readonly podKey: string;
+  readonly tenant: string;
+  readonly tier: number;
+  readonly units: number;
+}
+
+export interface DeviceState {
+  readonly index: number;
+  readonly product: string;
+  readonly capacityUnits: number;
+  readonly freeUnits: number;
+  readonly occupants: readonly DeviceOccupant[];
+}
+
+/** A node plus what is allocated on it: the input of every filter and score. */
+export interface NodeState {
+  readonly view: NodeView;
+  /** Index-aligned with view.gpus. */
+  readonly devices: readonly DeviceState[];
+  /** Sum of the requests of the pods on the node. */
+  readonly requested: Resources;
+  /** Bumped on every change to this node's allocations: a cache key for memoised scores. */
+  readonly version: number;
+}
+
+/** Which device takes how much of a pod: the result of device choice, and what the ledger stores. */
+export interface DeviceAssignment {
+  readonly index: number;
+  readonly units: number;
+}
+
+export interface Allocation {
+  readonly podKey: string;
+  readonly node: string;
+  readonly tenant: string;
+  readonly tier: number;
+  readonly milliCpu: number;
+  readonly memoryBytes: number;
+  readonly devices: readonly DeviceAssignment[];
+}
