@@ -12,7 +12,7 @@ const ALLOWED_PACKAGES = new Set(["mathjs"]);
 /** Source folders the core may reach into: its own, the cluster views' pure types and helpers, the config schema. */
 const ALLOWED_RELATIVE = [
   /^src\/scoring\//,
-  /^src\/cluster\/(types|quantity|device-choice)\.js$/,
+  /^src\/cluster\/(types|quantity|gpu-units)\.js$/,
   /^src\/config\/schema\.js$/,
 ];
 const BANNED_TOKENS: [RegExp, string][] = [
