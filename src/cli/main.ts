@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";
-import { TierfitError } from "./errors.js";
+import { TierfitError } from "../errors.js";
 
 export function buildProgram(): Command {
   const program = new Command("tierfit")
