@@ -1,0 +1,36 @@
+/** Aggregates over seeds: each policy's runs reduced to median and spread. */
+import { median } from "mathjs";
+import type { SimulationSummary } from "../results.js";
+
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly values: readonly number[];
+}
+
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, values };
+  return { median: Number(median([...values])), min: Math.min(...values), max: Math.max(...values), values };
+}
+
+/** Policies in the order they first appear in the runs. */
+export function policiesOf(summary: Pick<SimulationSummary, "runs">): string[] {
+  return [...new Set(summary.runs.map((r) => r.policy))];
+}
+
+/** Metric names present in every run, in first-seen order. */
+export function metricNames(summary: Pick<SimulationSummary, "runs">): string[] {
+  const names = new Set<string>();
+  for (const run of summary.runs) for (const k of Object.keys(run.metrics)) names.add(k);
+  return [...names].filter((n) => summary.runs.every((r) => n in r.metrics));
+}
+
+export function metricByPolicy(summary: Pick<SimulationSummary, "runs">, metric: string): Map<string, Spread> {
+  const out = new Map<string, Spread>();
+  for (const policy of policiesOf(summary)) {
+    const values = summary.runs.filter((r) => r.policy === policy).map((r) => r.metrics[metric]);
+    out.set(policy, spread(values.filter((v): v is number => typeof v === "number" && Number.isFinite(v))));
+  }
+  return out;
+}

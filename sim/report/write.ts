@@ -1,0 +1,32 @@
+/** Writes a sweep's outputs into one folder: summary.json, a CSV per run, report.html. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type RunResult, type SimulationSummary, summarise } from "../results.js";
+import { allocationByArrivalCsv, seriesCsv, seriesFileName } from "./csv.js";
+import { reportHtml } from "./html.js";
+
+export interface WrittenReport {
+  readonly summary: SimulationSummary;
+  readonly files: string[];
+}
+
+export function writeReport(
+  dir: string,
+  scenario: string,
+  description: string,
+  runs: readonly RunResult[],
+): WrittenReport {
+  mkdirSync(dir, { recursive: true });
+  const summary = summarise(scenario, description, runs);
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    files.push(join(dir, name));
+  };
+  put("summary.json", `${JSON.stringify(summary, null, 2)}\n`);
+  for (const run of runs) put(seriesFileName(run), seriesCsv(run));
+  const curve = allocationByArrivalCsv(runs);
+  if (curve) put("allocation-by-arrival.csv", curve);
+  put("report.html", reportHtml(summary, runs));
+  return { summary, files };
+}
