@@ -3,8 +3,8 @@
  * the program; this file only wires them and turns operator errors into a message and an exit code.
  */
 import { Command, CommanderError } from "commander";
-import { registerCommands } from "./commands/index.js";
 import { TierfitError } from "../errors.js";
+import { registerCommands } from "./commands/index.js";
 
 export function buildProgram(): Command {
   const program = new Command("tierfit")

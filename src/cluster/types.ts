@@ -61,7 +61,7 @@ export interface PodRequest {
   /** Index into config.tiers: the weakest isolation this pod may run at. */
   readonly tier: number;
   readonly tierSource: string;
-  /** `tierfit.io/tenant`, or "" when the pod names none (then it is its namespace's tenant). */
+  /** `tierfit.io/tenant`, else the pod's namespace (a namespace is its own tenant). */
   readonly tenant: string;
   /** `tierfit.io/model`: links the pod to live inference demand. */
   readonly model: string | null;

@@ -3,6 +3,7 @@
  * defaults and the validation (unknown keys are errors). config/tierfit.yaml documents it.
  */
 import { z } from "zod";
+import { DEFAULT_PRODUCT_MEMORY_MIB } from "./gpu-products.js";
 
 export const SIGNAL_NAMES = ["gpuMemory", "isolationTier", "liveDemand", "fragmentation", "resourcesFit"] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
@@ -38,13 +39,89 @@ const typicalPodSchema = z.strictObject({
   weight: z.number().positive(),
 });
 
+/** A weight left out keeps its default, so `weights: { liveDemand: 5 }` changes one signal only. */
+const DEFAULT_WEIGHTS: Record<SignalName, number> = {
+  gpuMemory: 3,
+  isolationTier: 2,
+  liveDemand: 2,
+  fragmentation: 2,
+  resourcesFit: 1,
+};
+
 const weightsSchema = z.strictObject(
-  Object.fromEntries(SIGNAL_NAMES.map((s) => [s, z.number().min(0).max(100)])) as Record<SignalName, z.ZodNumber>,
+  Object.fromEntries(SIGNAL_NAMES.map((s) => [s, z.number().min(0).max(100).default(DEFAULT_WEIGHTS[s])])) as Record<
+    SignalName,
+    z.ZodDefault<z.ZodNumber>
+  >,
 );
+
+/** Weakest → strongest: what runc gives, a user-space kernel (gVisor), a VM per pod (Kata). */
+const DEFAULT_TIERS = [
+  { name: "shared-kernel", runtimeClasses: ["runc"], shareDevicesAcrossTenants: false },
+  { name: "sandboxed", runtimeClasses: ["gvisor", "runsc", "gvisor-*"], shareDevicesAcrossTenants: false },
+  {
+    name: "hypervisor",
+    runtimeClasses: ["kata", "kata-*", "kata-qemu", "kata-clh", "kata-fc"],
+    shareDevicesAcrossTenants: true,
+  },
+];
+
+const demandForecastSchema = z.strictObject({
+  /** How far ahead to forecast. */
+  horizonSeconds: z.number().positive().default(900),
+  /** Half-life of the EWMA and of the decaying histogram's sample weights. */
+  halfLifeSeconds: z.number().positive().default(1800),
+  /** Percentile (0..1) of the decaying-histogram method. */
+  percentile: z.number().min(0).max(1).default(0.9),
+  /** Season length for Holt-Winters (86400 = daily); null = no seasonal method. */
+  seasonSeconds: z.number().positive().nullable().default(86400),
+});
+
+/** What one replica of a model needs; see src/metrics/forecast/capacity.ts for the sizing model. */
+const modelProfileSchema = z.strictObject({
+  weightsMiB: z.number().min(0),
+  kvCacheMiBPerToken: z.number().positive(),
+  maxTokensPerSecondPerGpu: z.number().positive(),
+  maxConcurrentPerReplica: z.number().positive(),
+  gpuMemoryMiB: z.number().positive(),
+  tokensPerSecondPerRequest: z.number().positive().optional(),
+});
+
+const capacityReportSchema = z.strictObject({
+  /** Peak use is taken over this window when suggesting fewer replicas. */
+  windowSeconds: z.number().positive().default(3600),
+  /** A device allocated to pods whose utilisation (0..1) is below this counts as idle, whatever memory it holds. */
+  idleUtilisation: z.number().min(0).max(1).default(0.05),
+  /** Memory kept above the observed peak when suggesting a replica count (0.2 = 20 %). */
+  headroom: z.number().min(0).default(0.2),
+});
+
+export const redisSchema = z.strictObject({
+  /** `redis://[user:pass@]host:port[/db]`, or `rediss://` for TLS. */
+  url: z.string().min(1).default("redis://127.0.0.1:6379"),
+  /** Every key tierfit reads or writes starts with this, so one Redis can serve several clusters. */
+  keyPrefix: z.string().default("tierfit:"),
+  connectTimeoutMs: z.number().int().positive().default(2000),
+  /** A Redis command slower than this fails; the request path never waits on Redis anyway. */
+  commandTimeoutMs: z.number().int().positive().default(1000),
+  /** node-cron schedules, six fields with seconds first: snapshot refresh, forecasts, capacity report. */
+  refreshCron: z.string().min(1).default("*/5 * * * * *"),
+  forecastCron: z.string().min(1).default("30 * * * * *"),
+  reportCron: z.string().min(1).default("0 */10 * * * *"),
+  /** Telemetry and demand keys expire this long after their last write: longer than the staleness window, so a silent source shows as stale before its entries vanish. */
+  telemetryTtlSeconds: z.number().int().positive().default(600),
+  /** Per-model history for forecasting: at most one point per `historySampleSeconds`, about `historyLength` points kept (capped stream). */
+  historySampleSeconds: z.number().int().positive().default(60),
+  historyLength: z.number().int().positive().default(1440),
+  historyTtlSeconds: z.number().int().positive().default(172_800),
+  /** Capacity reports: the latest plus a capped list of earlier ones. */
+  reportHistoryLength: z.number().int().positive().default(144),
+  reportTtlSeconds: z.number().int().positive().default(604_800),
+});
 
 export const configSchema = z.strictObject({
   /** Ordered weakest → strongest. */
-  tiers: z.array(tierSchema).min(1),
+  tiers: z.array(tierSchema).min(1).default(DEFAULT_TIERS),
   tierSources: z
     .strictObject({
       nodeLabel: z.string().default("tierfit.io/isolation-tier"),
@@ -59,22 +136,16 @@ export const configSchema = z.strictObject({
       memoryLabel: z.string().default("nvidia.com/gpu.memory"),
       productLabel: z.string().default("nvidia.com/gpu.product"),
       /** Per-device memory by product, used when a node has no memory label. */
-      productMemoryMiB: z.record(z.string(), z.number().int().positive()).default({}),
+      productMemoryMiB: z.record(z.string(), z.number().int().positive()).default({ ...DEFAULT_PRODUCT_MEMORY_MIB }),
     })
     .prefault({}),
   workloadClasses: z
     .record(kubeName, workloadClassSchema)
-    .default({ default: { gpuPacking: "binpack" } })
+    .default({ default: { gpuPacking: "binpack" }, "latency-sensitive": { gpuPacking: "spread" } })
     .refine((c) => "default" in c, "must define the class `default`"),
   scoring: z
     .strictObject({
-      weights: weightsSchema.default({
-        gpuMemory: 3,
-        isolationTier: 2,
-        liveDemand: 2,
-        fragmentation: 2,
-        resourcesFit: 1,
-      }),
+      weights: weightsSchema.prefault({}),
       /** mathjs expression over the signal names, 0..10; replaces the weighted sum when set. */
       expression: z.string().min(1).nullable().default(null),
     })
@@ -101,10 +172,20 @@ export const configSchema = z.strictObject({
       onStale: z.enum(["neutral", "minimum", "reject"]).default("neutral"),
       /** GPU utilisation (0..1) above which a node has no headroom left. */
       targetUtilisation: z.number().gt(0).max(1).default(0.85),
+      /** How each model's request rate is forecast from its history (src/metrics/forecast). */
+      forecast: demandForecastSchema.prefault({}),
+      /** Serving profile per model (`tierfit.io/model` value): turns forecast load into GPU memory and compute. */
+      profiles: z.record(z.string().min(1), modelProfileSchema).default({}),
+      /** The periodic capacity report: allocated vs used GPUs, idle devices, right-sizing. */
+      report: capacityReportSchema.prefault({}),
     })
     .prefault({}),
+  /** Where live demand is kept (DESIGN §4): the bridge writes it, the extender reads it in the background. */
+  redis: redisSchema.prefault({}),
 });
 
 export type TierfitConfig = z.infer<typeof configSchema>;
 export type TierConfig = z.infer<typeof tierSchema>;
 export type TypicalPodConfig = z.infer<typeof typicalPodSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
+export type DemandConfig = TierfitConfig["demand"];

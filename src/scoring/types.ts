@@ -5,6 +5,7 @@
 import type { NodeState, PodRequest } from "../cluster/types.js";
 import type { SignalName, TierfitConfig } from "../config/schema.js";
 import type { DemandSnapshot } from "./demand-snapshot.js";
+import type { ScoringPolicy } from "./policy.js";
 
 /** Why a node cannot take a pod. `unresolvable`: evicting pods there would not help (e.g. tier too weak). */
 export interface Rejection {
@@ -20,6 +21,8 @@ export interface TypicalPod {
   readonly gpuMilli: number;
   /** Normalised so the mix sums to 1. */
   readonly weight: number;
+  /** GPU products it may use (the openb trace's gpu_spec); absent or empty = any. */
+  readonly gpuProducts?: readonly string[];
 }
 
 export interface ScoringContext {
@@ -28,6 +31,8 @@ export interface ScoringContext {
   /** The clock value (ms since epoch) staleness is judged against: wall clock in the extender, simulated in sim/. */
   readonly now: number;
   readonly workloadMix: readonly TypicalPod[];
+  /** Which signals run and how their scores combine (tierfit's own, or a baseline in the simulator). */
+  readonly policy: ScoringPolicy;
 }
 
 /**
@@ -39,6 +44,11 @@ export interface Signal<Pre = unknown> {
   preScore(pod: PodRequest, ctx: ScoringContext): Pre;
   /** null = the node passes. */
   filter(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: Pre): Rejection | null;
+  /**
+   * Optional fast form of `filter` (same verdict, no reason built): what the simulator's
+   * winner-only path calls, where most nodes fail and building reasons would dominate.
+   */
+  fits?(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: Pre): boolean;
   /** Raw score of a node that passed every filter; higher is better. */
   score(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: Pre): number;
   /**

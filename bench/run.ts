@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: runs every bench module and prints one table of figures. Each module
+ * measures its own baseline in the same run, so ratios compare like with like on this machine.
+ * Arguments pick modules by name: `node dist/bench/run.js scoring engine`.
+ */
+import { benchEngine } from "./engine.js";
+import { benchExtender } from "./extender.js";
+import { benchRedisSnapshot } from "./redis-snapshot.js";
+import { benchScoring } from "./scoring.js";
+
+interface BenchRow {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly note?: string;
+}
+
+const MODULES: readonly { readonly name: string; readonly run: () => Promise<readonly BenchRow[]> }[] = [
+  { name: "engine", run: benchEngine },
+  { name: "scoring", run: benchScoring },
+  { name: "redis-snapshot", run: benchRedisSnapshot },
+  { name: "extender", run: benchExtender },
+];
+
+function formatValue(value: number): string {
+  return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
+function printTable(rows: readonly BenchRow[]): void {
+  const nameWidth = Math.max(...rows.map((r) => r.name.length), 6);
+  const values = rows.map((r) => formatValue(r.value));
+  const valueWidth = Math.max(...values.map((v) => v.length), 5);
+  const unitWidth = Math.max(...rows.map((r) => r.unit.length), 4);
+  console.log(`${"figure".padEnd(nameWidth)}  ${"value".padStart(valueWidth)}  ${"unit".padEnd(unitWidth)}  note`);
+  console.log(`${"-".repeat(nameWidth)}  ${"-".repeat(valueWidth)}  ${"-".repeat(unitWidth)}  ----`);
+  rows.forEach((r, i) => {
+    console.log(
+      `${r.name.padEnd(nameWidth)}  ${values[i].padStart(valueWidth)}  ${r.unit.padEnd(unitWidth)}  ${r.note ?? ""}`,
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !MODULES.some((m) => m.name === w));
+  if (unknown.length > 0) {
+    console.error(`unknown bench module ${unknown.join(", ")}; modules: ${MODULES.map((m) => m.name).join(", ")}`);
+    process.exitCode = 2;
+    return;
+  }
+  const rows: BenchRow[] = [];
+  for (const m of MODULES) {
+    if (wanted.length > 0 && !wanted.includes(m.name)) continue;
+    console.error(`bench: ${m.name}…`);
+    rows.push(...(await m.run()));
+  }
+  printTable(rows);
+}
+
+await main();

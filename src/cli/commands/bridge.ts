@@ -1,0 +1,93 @@
+/**
+ * `tierfit bridge`: feeds Redis from the exporters users already run (NVIDIA DCGM exporter, vLLM,
+ * Triton). Which node a series belongs to: `--node URL=NODE` for that target, else the series'
+ * `node`, `kubernetes_node`, `node_name` or DCGM `Hostname` label; a server whose node is unknown
+ * still counts in its model's demand, just not per node.
+ */
+import { type Command, Option } from "commander";
+import { pino } from "pino";
+import { Bridge } from "../../metrics/bridge/bridge.js";
+import { buildTargets, parseDurationMs } from "../../metrics/bridge/targets.js";
+import { unavailable } from "../../metrics/redis-client.js";
+import { openRedisSession, type RedisFlags } from "../../metrics/redis-session.js";
+
+interface BridgeOptions extends RedisFlags {
+  readonly scrape: string[];
+  readonly node?: string[];
+  readonly interval: string;
+  readonly timeout: string;
+  readonly once?: boolean;
+  readonly logLevel: string;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}
+
+async function runBridge(opts: BridgeOptions): Promise<void> {
+  const targets = buildTargets(opts.scrape, opts.node ?? []);
+  const intervalMs = parseDurationMs(opts.interval, "--interval");
+  const timeoutMs = parseDurationMs(opts.timeout, "--timeout");
+  const session = await openRedisSession(opts);
+  const logger = pino({ name: "tierfit-bridge", level: opts.logLevel }, pino.destination(2));
+  const bridge = new Bridge({
+    targets,
+    redis: session.redis,
+    keys: session.keys,
+    config: session.config.redis,
+    logger,
+    scrapeTimeoutMs: timeoutMs,
+  });
+  try {
+    if (opts.once) {
+      const s = await bridge.runRound();
+      if (s.writeError !== null) throw unavailable(session.url, s.writeError);
+      const failed = s.failed.map((f) => `\n  failed: ${f.url}: ${f.error}`).join("");
+      process.stdout.write(
+        `scraped ${s.scraped.length} of ${targets.length} targets; wrote ${s.nodes} node(s) and ${s.models} model(s) under ${session.keys.prefix}${failed}\n`,
+      );
+      if (s.scraped.length === 0) process.exitCode = 1;
+      return;
+    }
+    logger.info({ targets: targets.length, intervalMs, redis: session.keys.prefix }, "bridge started");
+    bridge.start(intervalMs);
+    await untilSignal();
+    await bridge.stop();
+    logger.info("bridge stopped");
+  } finally {
+    session.close();
+  }
+}
+
+export function registerBridgeCommand(program: Command): void {
+  program
+    .command("bridge")
+    .description(
+      "Scrape Prometheus endpoints (DCGM exporter, vLLM, Triton) and write GPU telemetry and model demand to Redis for tierfit to read.",
+    )
+    .requiredOption("--scrape <url...>", "metrics endpoints to scrape, e.g. http://10.0.0.7:9400/metrics")
+    .option(
+      "--node <url=node...>",
+      "the Kubernetes node a scraped URL runs on, e.g. http://10.0.0.7:8000/metrics=gpu-node-7 (default: the series' node/Hostname label)",
+    )
+    .option("--interval <duration>", "time between scrape rounds (15s, 1m, …)", "15s")
+    .option("--timeout <duration>", "per-target scrape timeout", "5s")
+    .option("--once", "scrape and write one round, print a summary, and exit")
+    .option("-c, --config <file>", "the YAML config file (Redis settings, TTLs, history; default: built-in defaults)")
+    .option("--redis <url>", "Redis URL, overriding the config's redis.url (e.g. redis://127.0.0.1:6379)")
+    .option("--prefix <prefix>", "key prefix, overriding the config's redis.keyPrefix")
+    .addOption(
+      new Option("--log-level <level>", "log level (logs go to stderr)")
+        .choices(["fatal", "error", "warn", "info", "debug"])
+        .default("info"),
+    )
+    .action((opts: BridgeOptions) => runBridge(opts));
+}

@@ -1,0 +1,106 @@
+/** `tierfit explain`: where a pod would go and why, from files, with the scoring code the extender runs. */
+import { type Command, Option } from "commander";
+import { loadNodes, loadPod, loadPods } from "../../cluster/load-objects.js";
+import { loadConfig } from "../../config/load.js";
+import { TierfitError } from "../../errors.js";
+import { loadDemandFile } from "../../explain/demand-file.js";
+import { shippedExamples } from "../../explain/examples.js";
+import { explainPlacement, explanationJson } from "../../explain/explain.js";
+import { formatExplanation } from "../../explain/format-table.js";
+import { EMPTY_DEMAND } from "../../scoring/demand-snapshot.js";
+
+interface ExplainOptions {
+  pod?: string;
+  nodes?: string;
+  podsOnNodes?: string;
+  demand?: string;
+  config?: string;
+  output: "table" | "json";
+}
+
+const DEMAND_HELP = `
+Demand file (--demand): a JSON snapshot of live demand, as the extender reads it from Redis:
+  {
+    "takenAt": "2025-06-02T14:00:00Z",
+    "nodes": {
+      "<node>": { "ts": "2025-06-02T13:59:50Z",
+                  "devices": [ { "index": 0, "util": 0.35, "fbUsedMiB": 30000, "fbTotalMiB": 40960 } ] }
+    },
+    "models": {
+      "<model>": { "ts": "2025-06-02T13:59:50Z", "rps": 41.5, "running": 12, "waiting": 0,
+                   "kvCacheUsage": 0.4,
+                   "forecast": { "rps": 55, "gpuCompute": 1.2, "replicas": 2, "method": "holt-winters",
+                                 "horizonSeconds": 900, "ts": "2025-06-02T13:59:30Z" } }
+    }
+  }
+Times are ISO-8601 strings or ms since the epoch. "util" is 0..1 (null = not reported). An entry
+older than demand.staleAfterSeconds at takenAt counts as missing (see demand.onStale). All model
+fields but "ts" are optional. Without --demand no live data is known.
+
+With neither --pod nor --nodes, the shipped example in config/examples is explained.`;
+
+export function registerExplainCommand(program: Command): void {
+  program
+    .command("explain")
+    .description(
+      "Explain where a pod would be placed: every node's pass or fail with the reason, each signal's 0..10 score, the final score and the winner.",
+    )
+    .option("--pod <file>", "the Pod to place (YAML or JSON)")
+    .option("--nodes <file>", "the Nodes to choose from (YAML or JSON; several documents or a NodeList)")
+    .option(
+      "--pods-on-nodes <file>",
+      "Pods already bound to those nodes (spec.nodeName); their tierfit.io/gpu-devices annotation says which GPUs they hold",
+    )
+    .option("--demand <file>", "a JSON live-demand snapshot (format below)")
+    .option("-c, --config <file>", "the tierfit config file (default: the built-in defaults)")
+    .addOption(
+      new Option("-o, --output <format>", "table for people, json for scripts")
+        .choices(["table", "json"])
+        .default("table"),
+    )
+    .addHelpText("after", DEMAND_HELP)
+    .action((opts: ExplainOptions) => {
+      const files = resolveFiles(opts);
+      const config = loadConfig(opts.config);
+      const explanation = explainPlacement({
+        config,
+        pod: loadPod(files.pod),
+        nodes: loadNodes(files.nodes),
+        podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
+        demand: files.demand ? loadDemandFile(files.demand, config) : EMPTY_DEMAND,
+      });
+      if (opts.output === "json") {
+        process.stdout.write(`${JSON.stringify(explanationJson(explanation), null, 2)}\n`);
+        for (const note of explanation.notes) process.stderr.write(`note: ${note}\n`);
+      } else {
+        const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+        process.stdout.write(formatExplanation(explanation, config, { color }));
+      }
+    });
+}
+
+/** The files to read: the operator's, or the shipped example when neither --pod nor --nodes is given. */
+function resolveFiles(opts: ExplainOptions): Pick<ExplainOptions, "pod" | "nodes" | "podsOnNodes" | "demand"> & {
+  pod: string;
+  nodes: string;
+} {
+  if (opts.pod && opts.nodes) return { ...opts, pod: opts.pod, nodes: opts.nodes };
+  if (opts.pod || opts.nodes) {
+    throw new TierfitError(
+      "TF_ERR_INPUT",
+      `give both --pod and --nodes (missing ${opts.pod ? "--nodes" : "--pod"}), or neither to explain the shipped example`,
+    );
+  }
+  const examples = shippedExamples();
+  if (!examples)
+    throw new TierfitError("TF_ERR_INPUT", "give --pod and --nodes (the shipped examples are not installed)");
+  process.stderr.write(
+    `tierfit: no --pod/--nodes given; explaining the shipped example in ${examples.dir} (pod.yaml, nodes.yaml, pods-on-nodes.yaml, demand.json)\n`,
+  );
+  return {
+    pod: examples.pod,
+    nodes: examples.nodes,
+    podsOnNodes: opts.podsOnNodes ?? examples.podsOnNodes,
+    demand: opts.demand ?? examples.demand,
+  };
+}

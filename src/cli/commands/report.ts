@@ -1,0 +1,44 @@
+/** `tierfit report`: the latest capacity report the extender's report job stored in Redis. */
+import { type Command, Option } from "commander";
+import { openRedisSession, type RedisFlags } from "../../metrics/redis-session.js";
+import { formatReportTable } from "../../metrics/report-format.js";
+import { loadLatestReport } from "../../metrics/report-store.js";
+
+interface ReportOptions extends RedisFlags {
+  readonly output: "table" | "json";
+}
+
+async function report(opts: ReportOptions): Promise<void> {
+  const session = await openRedisSession(opts);
+  try {
+    const latest = await loadLatestReport(session.redis, session.keys);
+    if (opts.output === "json") {
+      process.stdout.write(`${JSON.stringify(latest, null, 2)}\n`);
+    } else if (latest === null) {
+      process.stdout.write(
+        `No capacity report under ${session.keys.reportLatest} yet: \`tierfit serve\` writes one on redis.reportCron (${session.config.redis.reportCron}).\n`,
+      );
+    } else {
+      process.stdout.write(formatReportTable(latest));
+    }
+  } finally {
+    session.close();
+  }
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command("report")
+    .description(
+      "Print the latest capacity report: GPUs allocated vs used per tier and node, allocated-but-idle GPUs, right-sizing suggestions.",
+    )
+    .option("-c, --config <file>", "the YAML config file (Redis settings; default: built-in defaults)")
+    .option("--redis <url>", "Redis URL, overriding the config's redis.url (e.g. redis://127.0.0.1:6379)")
+    .option("--prefix <prefix>", "key prefix, overriding the config's redis.keyPrefix")
+    .addOption(
+      new Option("-o, --output <format>", "output format (json prints null when there is no report)")
+        .choices(["table", "json"])
+        .default("table"),
+    )
+    .action((opts: ReportOptions) => report(opts));
+}

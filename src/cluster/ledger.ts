@@ -1,0 +1,213 @@
+/**
+ * Who holds what on which GPU device. The invariant: `assign` never drives a device past its
+ * capacity and `release` gives back exactly what was taken. `restore` records the API server's
+ * truth (a pod seen bound) without checks, so a conflict it creates is shown, not hidden.
+ *
+ * NodeStates are immutable snapshots: every change to a node builds a new one with a higher
+ * `version` (from one ledger-wide counter, so a name + version pair never repeats, even after a
+ * node leaves and returns). Readers in hot loops get plain fields and arrays.
+ */
+import type { Rejection } from "../scoring/types.js";
+import { formatUnits, mibToUnits } from "./gpu-units.js";
+import type { Allocation, DeviceOccupant, DeviceState, NodeState, NodeView } from "./types.js";
+
+const SIGNAL = "ledger";
+
+export class AllocationLedger {
+  readonly #views = new Map<string, NodeView>();
+  readonly #states = new Map<string, NodeState>();
+  readonly #allocations = new Map<string, Allocation>();
+  /** Pod keys per node name, in arrival order; kept for unknown nodes too (pending allocations). */
+  readonly #podsByNode = new Map<string, Set<string>>();
+  #clock = 0;
+  #sortedNames: string[] | null = null;
+  #sortedStates: NodeState[] | null = null;
+  /** Position of each node in #sortedStates, so a change replaces one entry instead of re-sorting. */
+  #sortedIndex: Map<string, number> | null = null;
+
+  /** Adds a node, or replaces its view (labels, GPUs) keeping its allocations. */
+  upsertNode(view: NodeView): void {
+    view.gpus.forEach((g, i) => {
+      if (g.index !== i)
+        throw new Error(`node ${view.name}: gpus[${i}] has index ${g.index}; views must be index-aligned`);
+    });
+    if (!this.#views.has(view.name)) this.#forgetOrder();
+    this.#views.set(view.name, view);
+    this.#rebuild(view.name);
+  }
+
+  /** Forgets the node; its allocations stay recorded and count again if the node returns. */
+  removeNode(name: string): void {
+    if (!this.#views.delete(name)) return;
+    this.#states.delete(name);
+    this.#forgetOrder();
+  }
+
+  node(name: string): NodeState | undefined {
+    return this.#states.get(name);
+  }
+
+  /**
+   * Every known node, sorted by name. The array is live: when a node's allocations change, its
+   * entry is replaced in place (the hot loops of both drivers call this once per pod), so read
+   * it within one decision rather than holding it across changes.
+   */
+  nodes(): readonly NodeState[] {
+    if (this.#sortedNames === null) this.#sortedNames = [...this.#states.keys()].sort();
+    if (this.#sortedStates === null) {
+      this.#sortedStates = this.#sortedNames.map((n) => this.#states.get(n)!);
+      this.#sortedIndex = new Map(this.#sortedNames.map((n, i) => [n, i]));
+    }
+    return this.#sortedStates;
+  }
+
+  #forgetOrder(): void {
+    this.#sortedNames = null;
+    this.#sortedStates = null;
+    this.#sortedIndex = null;
+  }
+
+  /** Records a placement tierfit chose, if it fits; on rejection nothing changes. */
+  assign(alloc: Allocation): Rejection | null {
+    const held = this.#allocations.get(alloc.podKey);
+    if (held) return reject(`pod ${alloc.podKey} already holds an allocation on node ${held.node}`, true);
+    const state = this.#states.get(alloc.node);
+    if (!state) return reject(`node ${alloc.node} is not in the cluster cache`, true);
+    const seen = new Set<number>();
+    for (const d of alloc.devices) {
+      const device = Number.isInteger(d.index) ? state.devices[d.index] : undefined;
+      if (!device) {
+        return reject(`node ${alloc.node} has no GPU device ${d.index} (it has ${state.devices.length})`, true);
+      }
+      if (seen.has(d.index)) return reject(`device ${d.index} is assigned twice in one allocation`, true);
+      seen.add(d.index);
+      if (!Number.isInteger(d.units) || d.units < 0) {
+        return reject(`device ${d.index}: ${d.units} is not a whole, non-negative number of memory units`, true);
+      }
+      if (d.units > device.freeUnits) {
+        return reject(
+          `node ${alloc.node} device ${d.index}: needs ${formatUnits(d.units)}; ` +
+            `${formatUnits(device.freeUnits)} free of ${formatUnits(device.capacityUnits)}`,
+          false,
+        );
+      }
+    }
+    this.#record(alloc);
+    return null;
+  }
+
+  /** Records the API server's truth: replaces any allocation of that pod, never rejects. */
+  restore(alloc: Allocation): void {
+    this.release(alloc.podKey);
+    this.#record(alloc);
+  }
+
+  release(podKey: string): Allocation | undefined {
+    const alloc = this.#allocations.get(podKey);
+    if (!alloc) return undefined;
+    this.#allocations.delete(podKey);
+    const pods = this.#podsByNode.get(alloc.node)!;
+    pods.delete(podKey);
+    if (pods.size === 0) this.#podsByNode.delete(alloc.node);
+    this.#rebuild(alloc.node);
+    return alloc;
+  }
+
+  allocation(podKey: string): Allocation | undefined {
+    return this.#allocations.get(podKey);
+  }
+
+  /** Every recorded allocation, including those on nodes not (or no longer) known. */
+  allocations(): Iterable<Allocation> {
+    return this.#allocations.values();
+  }
+
+  /** Devices driven over capacity or missing, in words: "node gpu-7 device 2: 3 pods hold 90 GiB of 80 GiB". */
+  conflicts(): readonly string[] {
+    const lines: string[] = [];
+    for (const state of this.nodes()) {
+      for (const device of state.devices) {
+        let used = 0;
+        for (const o of device.occupants) used += o.units;
+        if (used <= device.capacityUnits) continue;
+        const n = device.occupants.length;
+        lines.push(
+          `node ${state.view.name} device ${device.index}: ${n} pod${n === 1 ? " holds" : "s hold"} ` +
+            `${formatUnits(used)} of ${formatUnits(device.capacityUnits)}`,
+        );
+      }
+      for (const key of this.#podsByNode.get(state.view.name) ?? []) {
+        for (const d of this.#allocations.get(key)!.devices) {
+          if (state.devices[d.index]) continue;
+          lines.push(
+            `node ${state.view.name}: pod ${key} holds device ${d.index}, ` +
+              `which the node does not have (it has ${state.devices.length})`,
+          );
+        }
+      }
+    }
+    return lines;
+  }
+
+  #record(alloc: Allocation): void {
+    this.#allocations.set(alloc.podKey, alloc);
+    let pods = this.#podsByNode.get(alloc.node);
+    if (!pods) {
+      pods = new Set();
+      this.#podsByNode.set(alloc.node, pods);
+    }
+    pods.add(alloc.podKey);
+    this.#rebuild(alloc.node);
+  }
+
+  /** A fresh snapshot of one node from its view and its allocations. */
+  #rebuild(name: string): void {
+    const view = this.#views.get(name);
+    if (!view) return;
+    const devices = view.gpus.map((g) => ({
+      index: g.index,
+      product: g.product,
+      capacityUnits: mibToUnits(g.memoryMiB),
+      freeUnits: 0,
+      occupants: [] as Mutable<DeviceOccupant>[],
+    }));
+    const used: number[] = devices.map(() => 0);
+    let milliCpu = 0;
+    let memoryBytes = 0;
+    let pods = 0;
+    for (const key of this.#podsByNode.get(name) ?? []) {
+      const a = this.#allocations.get(key)!;
+      milliCpu += a.milliCpu;
+      memoryBytes += a.memoryBytes;
+      pods++;
+      for (const d of a.devices) {
+        const device = devices[d.index];
+        if (!device) continue; // a device the node no longer has: listed by conflicts()
+        const last = device.occupants[device.occupants.length - 1];
+        // One occupant per pod and device, even if a restored allocation names the device twice.
+        if (last?.podKey === a.podKey) last.units += d.units;
+        else device.occupants.push({ podKey: a.podKey, tenant: a.tenant, tier: a.tier, units: d.units });
+        used[d.index] += d.units;
+      }
+    }
+    devices.forEach((device, i) => {
+      device.freeUnits = Math.max(0, device.capacityUnits - used[i]);
+    });
+    const state: NodeState = {
+      view,
+      devices: devices as DeviceState[],
+      requested: { milliCpu, memoryBytes, pods },
+      version: ++this.#clock,
+    };
+    this.#states.set(name, state);
+    const at = this.#sortedIndex?.get(name);
+    if (this.#sortedStates !== null && at !== undefined) this.#sortedStates[at] = state;
+    else this.#forgetOrder();
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function reject(reason: string, unresolvable: boolean): Rejection {
+  return { signal: SIGNAL, reason, unresolvable };
+}

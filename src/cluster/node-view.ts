@@ -1,0 +1,109 @@
+/**
+ * A v1 Node → the core's NodeView: allocatable resources, one GpuDevice per allocatable GPU
+ * with its memory (GFD label, else the configured default for the product, else 0 = unknown),
+ * the isolation tier and why the node has it.
+ */
+import type { V1Node } from "@kubernetes/client-node";
+import type { TierfitConfig } from "../config/schema.js";
+import { TierfitError } from "../errors.js";
+import { parseBytes, parseMilliCpu, parseNanos } from "./quantity.js";
+import { tierByName, tierForRuntimeLabels } from "./tier-match.js";
+import type { GpuDevice, NodeView } from "./types.js";
+import { isObject, type JsonObject, objectAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
+
+const NANOS_PER_UNIT = 1_000_000_000n;
+
+export function nodeViewFromV1(node: V1Node, config: TierfitConfig): NodeView {
+  const raw: unknown = node;
+  if (!isObject(raw)) throw new TierfitError("TF_ERR_INPUT", "a node must be a JSON object");
+  const meta = objectAt(raw.metadata, "node metadata") ?? {};
+  const name = requiredStringAt(meta.name, "node metadata.name");
+  const at = `node ${name}`;
+  const labels = { ...stringMapAt(meta.labels, `${at}, metadata.labels`) };
+  const spec = objectAt(raw.spec, `${at}, spec`) ?? {};
+  const resources = nodeResources(raw, at);
+
+  const gpuCount = resources.gpuCount(config.gpu.resourceName);
+  const product = labels[config.gpu.productLabel] ?? "unknown";
+  const memoryMiB = deviceMemoryMiB(labels, product, config, at);
+  const gpus: GpuDevice[] = [];
+  for (let index = 0; index < gpuCount; index++) gpus.push({ index, product, memoryMiB });
+
+  const { tier, tierSource } = nodeTier(labels, config, at);
+  const unschedulable = spec.unschedulable;
+  if (unschedulable !== undefined && unschedulable !== null && typeof unschedulable !== "boolean") {
+    throw new TierfitError("TF_ERR_INPUT", `${at}, spec.unschedulable must be true or false`);
+  }
+  return {
+    name,
+    labels,
+    allocatable: {
+      milliCpu: resources.read("cpu", parseMilliCpu),
+      memoryBytes: resources.read("memory", parseBytes),
+      pods: resources.read("pods", parseBytes),
+    },
+    gpus,
+    tier,
+    tierSource,
+    unschedulable: unschedulable === true,
+  };
+}
+
+/** status.allocatable, resource by resource falling back to status.capacity (older or partial objects). */
+function nodeResources(raw: JsonObject, at: string) {
+  const status = objectAt(raw.status, `${at}, status`) ?? {};
+  const allocatable = objectAt(status.allocatable, `${at}, status.allocatable`) ?? {};
+  const capacity = objectAt(status.capacity, `${at}, status.capacity`) ?? {};
+  const lookup = (resource: string): { value: string | number; where: string } | undefined => {
+    for (const [field, list] of [
+      ["allocatable", allocatable],
+      ["capacity", capacity],
+    ] as const) {
+      const value = list[resource];
+      if (value !== undefined && value !== null)
+        return { value: value as string | number, where: `${at}, status.${field}.${resource}` };
+    }
+    return undefined;
+  };
+  return {
+    read(resource: string, parse: (value: string | number, where: string) => number): number {
+      const found = lookup(resource);
+      return found ? parse(found.value, found.where) : 0;
+    },
+    gpuCount(resource: string): number {
+      const found = lookup(resource);
+      if (!found) return 0;
+      const nanos = parseNanos(found.value, found.where);
+      if (nanos % NANOS_PER_UNIT !== 0n) {
+        throw new TierfitError(
+          "TF_ERR_INPUT",
+          `${found.where}: a GPU count must be a whole number, got ${found.value}`,
+        );
+      }
+      return Number(nanos / NANOS_PER_UNIT);
+    },
+  };
+}
+
+function deviceMemoryMiB(labels: Readonly<Record<string, string>>, product: string, config: TierfitConfig, at: string) {
+  const label = labels[config.gpu.memoryLabel];
+  if (label === undefined) return config.gpu.productMemoryMiB[product] ?? 0;
+  if (!/^\d+(\.\d+)?$/.test(label)) {
+    throw new TierfitError(
+      "TF_ERR_INPUT",
+      `${at}, label ${config.gpu.memoryLabel}="${label}" is not a number of MiB (GPU Feature Discovery writes e.g. 81920)`,
+    );
+  }
+  return Number(label);
+}
+
+function nodeTier(labels: Readonly<Record<string, string>>, config: TierfitConfig, at: string) {
+  const labelKey = config.tierSources.nodeLabel;
+  const named = labels[labelKey];
+  if (named !== undefined) {
+    return { tier: tierByName(config, named, `${at}, label ${labelKey}`), tierSource: `label ${labelKey}=${named}` };
+  }
+  const runtime = tierForRuntimeLabels(config, labels);
+  if (runtime) return { tier: runtime.tier, tierSource: `runtime label ${runtime.matched}` };
+  return { tier: 0, tierSource: "default: weakest tier" };
+}

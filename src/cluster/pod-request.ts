@@ -1,0 +1,131 @@
+/**
+ * A v1 Pod → the core's PodRequest: effective requests (see pod-resources.ts), GPUs and the GPU
+ * memory each device must give, the isolation tier the pod needs, tenant, model and class.
+ */
+import type { V1Pod } from "@kubernetes/client-node";
+import type { TierfitConfig } from "../config/schema.js";
+import { TierfitError } from "../errors.js";
+import { podRequestedAmounts } from "./pod-resources.js";
+import { nanosToMilli, nanosToNumber, nanosToWhole, parseNanos } from "./quantity.js";
+import { tierByName, tierForRuntimeClass } from "./tier-match.js";
+import type { GpuMemoryRequest, PodRequest } from "./types.js";
+import { isObject, objectAt, optionalStringAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
+
+export const TENANT_LABEL = "tierfit.io/tenant";
+export const MODEL_LABEL = "tierfit.io/model";
+export const WORKLOAD_CLASS_LABEL = "tierfit.io/workload-class";
+/** GPU memory per device as a quantity ("20Gi"). */
+export const GPU_MEMORY_ANNOTATION = "tierfit.io/gpu-memory";
+/** Share of each device ("0.5" or "500m"): the simulator's and the FGD traces' form. */
+export const GPU_FRACTION_ANNOTATION = "tierfit.io/gpu-fraction";
+/** Comma list of acceptable GPU products. */
+export const GPU_PRODUCTS_ANNOTATION = "tierfit.io/gpu-products";
+
+const BYTES_PER_MIB = 1024 * 1024;
+
+export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest {
+  const raw: unknown = pod;
+  if (!isObject(raw)) throw new TierfitError("TF_ERR_INPUT", "a pod must be a JSON object");
+  const meta = objectAt(raw.metadata, "pod metadata") ?? {};
+  const name = requiredStringAt(meta.name, "pod metadata.name");
+  const namespace = optionalStringAt(meta.namespace, `pod ${name}, metadata.namespace`) || "default";
+  const at = `pod ${namespace}/${name}`;
+  const uid = optionalStringAt(meta.uid, `${at}, metadata.uid`) ?? "";
+  const labels = stringMapAt(meta.labels, `${at}, metadata.labels`);
+  const annotations = stringMapAt(meta.annotations, `${at}, metadata.annotations`);
+  const spec = objectAt(raw.spec, `${at}, spec`) ?? {};
+
+  const gpuResource = config.gpu.resourceName;
+  const amounts = podRequestedAmounts(
+    spec,
+    [{ name: "cpu" }, { name: "memory" }, { name: gpuResource, whole: true }],
+    at,
+  );
+  const runtimeClassName = optionalStringAt(spec.runtimeClassName, `${at}, spec.runtimeClassName`);
+  const { tier, tierSource } = podTier(runtimeClassName, annotations, config, at);
+  const workloadClass = labels[WORKLOAD_CLASS_LABEL];
+
+  return {
+    key: `${namespace}/${name}`,
+    namespace,
+    name,
+    uid,
+    gpuCount: nanosToWhole(amounts.get(gpuResource) ?? 0n),
+    gpuMemory: gpuMemoryRequest(annotations, at),
+    resources: {
+      milliCpu: nanosToMilli(amounts.get("cpu") ?? 0n),
+      memoryBytes: nanosToWhole(amounts.get("memory") ?? 0n),
+      pods: 1,
+    },
+    tier,
+    tierSource,
+    tenant: labels[TENANT_LABEL] || namespace,
+    model: labels[MODEL_LABEL] || null,
+    workloadClass: workloadClass && Object.hasOwn(config.workloadClasses, workloadClass) ? workloadClass : "default",
+    gpuProducts: (annotations[GPU_PRODUCTS_ANNOTATION] ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== ""),
+  };
+}
+
+/** An absolute amount (`tierfit.io/gpu-memory`), a share (`tierfit.io/gpu-fraction`), or the whole device. */
+function gpuMemoryRequest(annotations: Readonly<Record<string, string>>, at: string): GpuMemoryRequest {
+  const memory = annotations[GPU_MEMORY_ANNOTATION];
+  const fraction = annotations[GPU_FRACTION_ANNOTATION];
+  if (memory !== undefined && fraction !== undefined) {
+    throw new TierfitError(
+      "TF_ERR_INPUT",
+      `${at} sets both ${GPU_MEMORY_ANNOTATION} and ${GPU_FRACTION_ANNOTATION}; use one of them`,
+    );
+  }
+  if (memory !== undefined) {
+    const where = `${at}, annotation ${GPU_MEMORY_ANNOTATION}`;
+    const bytes = nanosToNumber(parseNanos(memory, where));
+    if (bytes <= 0) throw new TierfitError("TF_ERR_INPUT", `${where}: "${memory}" must be more than 0 (e.g. 20Gi)`);
+    return { kind: "mib", mib: bytes / BYTES_PER_MIB };
+  }
+  if (fraction !== undefined) {
+    const where = `${at}, annotation ${GPU_FRACTION_ANNOTATION}`;
+    const milli = nanosToMilli(parseNanos(fraction, where));
+    if (milli <= 0 || milli > 1000) {
+      throw new TierfitError(
+        "TF_ERR_INPUT",
+        `${where}: "${fraction}" must be above 0 and at most 1 (e.g. 0.5 or 500m)`,
+      );
+    }
+    return { kind: "milli", milli };
+  }
+  return { kind: "milli", milli: 1000 };
+}
+
+/** The stronger of what the RuntimeClass implies and what the annotation asks for. */
+function podTier(
+  runtimeClassName: string | undefined,
+  annotations: Readonly<Record<string, string>>,
+  config: TierfitConfig,
+  at: string,
+): { tier: number; tierSource: string } {
+  const key = config.tierSources.podAnnotation;
+  const named = annotations[key];
+  const fromAnnotation =
+    named === undefined
+      ? null
+      : { tier: tierByName(config, named, `${at}, annotation ${key}`), source: `annotation ${key}=${named}` };
+  const match = runtimeClassName ? tierForRuntimeClass(config, runtimeClassName) : null;
+  const fromRuntime = match
+    ? { tier: match.tier, source: `runtimeClassName ${runtimeClassName} (matches ${match.matched})` }
+    : null;
+
+  if (fromAnnotation && fromRuntime) {
+    if (fromAnnotation.tier === fromRuntime.tier) {
+      return { tier: fromRuntime.tier, tierSource: `${fromRuntime.source} and ${fromAnnotation.source}` };
+    }
+    const stronger = fromAnnotation.tier > fromRuntime.tier ? fromAnnotation : fromRuntime;
+    return { tier: stronger.tier, tierSource: stronger.source };
+  }
+  const only = fromAnnotation ?? fromRuntime;
+  if (only) return { tier: only.tier, tierSource: only.source };
+  const unmatched = runtimeClassName ? ` (runtimeClassName ${runtimeClassName} matches no tier)` : "";
+  return { tier: 0, tierSource: `default: weakest tier${unmatched}` };
+}

@@ -1,0 +1,102 @@
+/**
+ * Rules that span fields, which the schema alone cannot state: tier names unique, every tier
+ * reference resolves, the score expression compiles, the weights can rank anything at all.
+ */
+import { compileScoreExpression } from "../scoring/expression.js";
+import type { Problem } from "./problems.js";
+import type { TierfitConfig } from "./schema.js";
+
+/**
+ * Runs on the validated config, or, when the schema failed, on a lenient view (the file's raw
+ * values laid over the defaults), so these problems are reported together with the schema's.
+ * The rules therefore read defensively: a value of the wrong type was already reported.
+ */
+export function crossFieldProblems(config: TierfitConfig): Problem[] {
+  return [
+    ...uniqueTierNames(config),
+    ...runtimeClassesInOneTier(config),
+    ...runtimeLabelTiersExist(config),
+    ...expressionCompiles(config),
+    ...someWeightAboveZero(config),
+  ];
+}
+
+function tierNames(config: TierfitConfig): (string | undefined)[] {
+  return list(config.tiers).map((t) => text((t as { name?: unknown } | null)?.name));
+}
+
+function uniqueTierNames(config: TierfitConfig): Problem[] {
+  const firstIndex = new Map<string, number>();
+  const problems: Problem[] = [];
+  tierNames(config).forEach((name, i) => {
+    if (name === undefined) return;
+    const first = firstIndex.get(name);
+    if (first === undefined) firstIndex.set(name, i);
+    else problems.push({ path: ["tiers", i, "name"], message: `duplicate tier name "${name}" (also tiers[${first}])` });
+  });
+  return problems;
+}
+
+/** A runtime class listed under two tiers would give a pod two answers. */
+function runtimeClassesInOneTier(config: TierfitConfig): Problem[] {
+  const names = tierNames(config);
+  const owner = new Map<string, number>();
+  const problems: Problem[] = [];
+  list(config.tiers).forEach((tier, i) => {
+    list((tier as { runtimeClasses?: unknown } | null)?.runtimeClasses).forEach((rc, j) => {
+      if (typeof rc !== "string") return;
+      const other = owner.get(rc);
+      if (other === undefined) owner.set(rc, i);
+      else if (other !== i) {
+        problems.push({
+          path: ["tiers", i, "runtimeClasses", j],
+          message: `runtime class "${rc}" is already mapped to tier "${names[other] ?? `tiers[${other}]`}"`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+function runtimeLabelTiersExist(config: TierfitConfig): Problem[] {
+  const names = tierNames(config).filter((n) => n !== undefined);
+  return list(config.tierSources?.runtimeLabels).flatMap((rl, i) => {
+    const tier = text((rl as { tier?: unknown } | null)?.tier);
+    if (tier === undefined || names.includes(tier)) return [];
+    return [
+      {
+        path: ["tierSources", "runtimeLabels", i, "tier"],
+        message: `expected one of the tiers ${[...new Set(names)].map((n) => `"${n}"`).join(", ")}, found "${tier}"`,
+      },
+    ];
+  });
+}
+
+function expressionCompiles(config: TierfitConfig): Problem[] {
+  const expr = text(config.scoring?.expression);
+  if (expr === undefined || expr === "") return [];
+  const compiled = compileScoreExpression(expr);
+  return compiled.ok ? [] : [{ path: ["scoring", "expression"], message: compiled.error }];
+}
+
+function someWeightAboveZero(config: TierfitConfig): Problem[] {
+  const scoring = config.scoring ?? {};
+  if (typeof scoring.expression === "string") return [];
+  const weights = Object.values(scoring.weights ?? {});
+  if (!weights.every((w) => typeof w === "number") || weights.some((w) => w > 0)) return [];
+  return [
+    {
+      path: ["scoring", "weights"],
+      message:
+        "expected at least one weight above 0 (or a scoring.expression), found all 0: every node would score the same",
+    },
+  ];
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}

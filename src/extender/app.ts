@@ -1,0 +1,135 @@
+/**
+ * The extender's HTTP app: kube-scheduler's verbs (filter, prioritize, bind, preempt) plus
+ * health, readiness, metrics and explanations. Verb handlers are plain functions in verbs/;
+ * this file maps them onto fastify: timing, one log line per decision, and error bodies that
+ * are always JSON with an `Error` field, never a 5xx for anything a client sent.
+ */
+import { performance } from "node:perf_hooks";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import { pino } from "pino";
+import { DEFAULT_BODY_LIMIT } from "./body-limit.js";
+import { installJsonBodyParser } from "./json-body.js";
+import type { Verb } from "./metrics.js";
+import { readiness } from "./readiness.js";
+import { createRuntime, type ExtenderDeps, type ExtenderRuntime } from "./runtime.js";
+import { bindVerb } from "./verbs/bind.js";
+import { filterErrorResult, filterVerb } from "./verbs/filter.js";
+import { preemptVerb } from "./verbs/preempt.js";
+import { prioritizeVerb } from "./verbs/prioritize.js";
+import type { VerbReply } from "./verbs/reply.js";
+
+export type { ExtenderDeps } from "./runtime.js";
+
+type VerbHandler = (rt: ExtenderRuntime, body: unknown) => VerbReply | Promise<VerbReply>;
+
+const VERBS: Record<Verb, VerbHandler> = {
+  filter: filterVerb,
+  prioritize: prioritizeVerb,
+  bind: bindVerb,
+  preempt: preemptVerb,
+};
+
+/** The error body a verb's client can decode: filter's full result shape, `{Error}` elsewhere. */
+function errorBody(verb: Verb | undefined, message: string): unknown {
+  return verb === "filter" ? filterErrorResult(message) : { Error: message };
+}
+
+/**
+ * A bug inside a verb. Filter and bind replies carry `Error`, which kube-scheduler reads and
+ * reports on the pod, so they answer 200; prioritize and preempt have nowhere to put it.
+ */
+function internalError(verb: Verb, err: unknown): VerbReply {
+  const message = `tierfit ${verb} failed: ${err instanceof Error ? err.message : String(err)}`;
+  const reportable = verb === "filter" || verb === "bind";
+  return {
+    status: reportable ? 200 : 500,
+    body: errorBody(verb, message),
+    outcome: "error",
+    log: { error: message, err },
+  };
+}
+
+function verbOfUrl(url: string | undefined): Verb | undefined {
+  const name = url?.replace(/^\//, "");
+  return name !== undefined && name in VERBS ? (name as Verb) : undefined;
+}
+
+export function buildExtenderApp(deps: ExtenderDeps): FastifyInstance {
+  const rt = createRuntime(deps);
+  let nextId = 0;
+  const options: FastifyServerOptions = {
+    loggerInstance: deps.logger ?? pino({ name: "tierfit" }),
+    bodyLimit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // The decision line below replaces fastify's two lines per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: "x-request-id",
+    genReqId: () => `req-${(++nextId).toString(36)}`,
+  };
+  // fastify types an HTTPS app as a different instance type; the routes are the same.
+  const withTls = deps.tls ? ({ ...options, https: deps.tls } as FastifyServerOptions) : options;
+  const app = Fastify(withTls) as FastifyInstance;
+
+  installJsonBodyParser(app);
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const verb = verbOfUrl(request.routeOptions.url);
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const message = `${verb ?? "request"}: ${err.message}`;
+      request.log.warn({ verb, status, error: err.message }, "request rejected");
+      return reply.code(status).send(errorBody(verb, message));
+    }
+    request.log.error({ err, verb }, "request failed");
+    return reply.code(500).send(errorBody(verb, `tierfit: ${err.message}`));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({
+      Error: `no route ${request.method} ${request.url}; tierfit serves POST /filter, /prioritize, /bind, /preempt`,
+    });
+  });
+
+  for (const [verb, handler] of Object.entries(VERBS) as [Verb, VerbHandler][]) {
+    app.post(`/${verb}`, async (request, reply) => {
+      const started = performance.now();
+      let result: VerbReply;
+      try {
+        result = await handler(rt, request.body);
+      } catch (err) {
+        result = internalError(verb, err);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      rt.metrics.requestSeconds.observe({ verb, outcome: result.outcome }, seconds);
+      const line = { verb, ...result.log, outcome: result.outcome, durationMs: Math.round(seconds * 1e5) / 100 };
+      if (result.outcome === "ok") request.log.info(line, "decision");
+      else if (result.status === 500) request.log.error(line, "decision failed");
+      else request.log.warn(line, "decision failed");
+      return reply.code(result.status).send(result.body);
+    });
+  }
+
+  app.get("/healthz", async () => ({ ok: true }));
+
+  app.get("/readyz", async (_request, reply) => {
+    const r = readiness(deps);
+    return reply.code(r.ready ? 200 : 503).send(r);
+  });
+
+  app.get("/metrics", async (_request, reply) => {
+    const text = await rt.metrics.registry.metrics();
+    return reply.type(rt.metrics.registry.contentType).send(text);
+  });
+
+  app.get<{ Params: { namespace: string; pod: string } }>("/explain/:namespace/:pod", async (request, reply) => {
+    const key = `${request.params.namespace}/${request.params.pod}`;
+    const record = rt.recorder.explain(key);
+    if (record === undefined) {
+      return reply.code(404).send({
+        Error: `no decision recorded for pod ${key}: tierfit remembers the last ${rt.recorder.capacity} pods it filtered or prioritized`,
+      });
+    }
+    return record;
+  });
+
+  return app;
+}

@@ -1,0 +1,70 @@
+/**
+ * The candidate nodes of one filter / prioritize call as the core sees them. Names mode reads
+ * tierfit's own cache (the ledger); full mode builds views from the request body and lays the
+ * ledger's allocations over them when tierfit knows the node. Nodes the core cannot be asked
+ * about (not cached yet, unreadable) come back as failures with a reason.
+ */
+import type { V1Node } from "@kubernetes/client-node";
+import type { AllocationLedger } from "../cluster/ledger.js";
+import type { NodeState } from "../cluster/types.js";
+import type { TierfitConfig } from "../config/schema.js";
+import { TierfitError } from "../errors.js";
+import type { ExtraFailure } from "./explain.js";
+import { stateForRequestNode } from "./node-state.js";
+import type { NodeViewCache } from "./node-views.js";
+import { nodeNameOf } from "./wire.js";
+
+export interface Candidates {
+  /** What the core scores, in request order. */
+  readonly states: NodeState[];
+  readonly failures: ExtraFailure[];
+}
+
+/** The signal name failures outside the core carry (a metric label, and what /explain shows). */
+export const CACHE_SIGNAL = "cache";
+export const NODE_OBJECT_SIGNAL = "nodeObject";
+
+export const NOT_IN_CACHE_REASON = "node not in tierfit's cache yet";
+
+export function candidatesByName(names: readonly string[], ledger: AllocationLedger): Candidates {
+  const states: NodeState[] = [];
+  const failures: ExtraFailure[] = [];
+  for (const name of names) {
+    const state = ledger.node(name);
+    if (state !== undefined) states.push(state);
+    else
+      failures.push({
+        node: name,
+        rejection: { signal: CACHE_SIGNAL, reason: NOT_IN_CACHE_REASON, unresolvable: false },
+      });
+  }
+  return { states, failures };
+}
+
+export function candidatesFromNodes(
+  nodes: readonly V1Node[],
+  config: TierfitConfig,
+  views: NodeViewCache,
+  ledger: AllocationLedger | null,
+): Candidates {
+  const states: NodeState[] = [];
+  const failures: ExtraFailure[] = [];
+  for (const node of nodes) {
+    const name = nodeNameOf(node);
+    try {
+      states.push(stateForRequestNode(views.viewOf(node, config), ledger?.node(name)));
+    } catch (err) {
+      // Evicting pods cannot repair a node object tierfit cannot read: unresolvable.
+      const why = err instanceof TierfitError ? err.message : `its object is not a valid v1 Node (${String(err)})`;
+      failures.push({
+        node: name,
+        rejection: {
+          signal: NODE_OBJECT_SIGNAL,
+          reason: `tierfit cannot read node ${name}: ${why}`,
+          unresolvable: true,
+        },
+      });
+    }
+  }
+  return { states, failures };
+}

@@ -1,0 +1,43 @@
+/**
+ * What the extender's HTTP side needs from the outside world, as ports: the cluster cache fed by
+ * informers, the API writes a bind makes, and a pod lookup. src/extender/kube implements them
+ * against the Kubernetes API; tests and `--standalone` use their own.
+ */
+import type { V1Pod } from "@kubernetes/client-node";
+import type { AllocationLedger } from "../cluster/ledger.js";
+import type { Allocation } from "../cluster/types.js";
+
+export interface ClusterCache {
+  /** Nodes and what is allocated on them; bind reserves here before it writes to the API. */
+  readonly ledger: AllocationLedger;
+  /** Every informer has completed its initial list. */
+  synced(): boolean;
+  /** What keeps the cache from being ready, in words ("node informer not synced"); empty when synced. */
+  missing(): string[];
+  /** Milliseconds since the cache last heard from the API server. */
+  ageMs(): number;
+  /**
+   * `namespace/name` of the pod with this UID, if the cache holds it. Preemption in names mode
+   * (NodeNameToMetaVictims) names victims by UID only; without this the extender keeps
+   * kube-scheduler's choice of victims unchecked.
+   */
+  podKeyByUid?(uid: string): string | undefined;
+}
+
+/** The pod and node of one bind, as kube-scheduler names them. */
+export interface BindTarget {
+  readonly podName: string;
+  readonly podNamespace: string;
+  readonly podUid: string;
+  readonly node: string;
+}
+
+export interface Binder {
+  /** Annotates the pod with its device assignment, then creates the Binding; rejects on any API failure. */
+  bind(target: BindTarget, allocation: Allocation): Promise<void>;
+}
+
+export interface PodSource {
+  /** The pod as the API server has it now; null when it does not exist. */
+  getPod(namespace: string, name: string): Promise<V1Pod | null>;
+}

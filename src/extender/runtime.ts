@@ -1,0 +1,72 @@
+/**
+ * What every verb handler works with: the app's dependencies (ports, config, demand, clock) and
+ * the per-app state built from them (metrics, recorders, caches). One per app instance; nothing
+ * module-level.
+ */
+import type { Logger } from "pino";
+import type { TierfitConfig } from "../config/schema.js";
+import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
+import { DecisionCache } from "./decision-cache.js";
+import { DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } from "./explain.js";
+import { ExtenderMetrics } from "./metrics.js";
+import { NodeViewCache } from "./node-views.js";
+import type { Binder, ClusterCache, PodSource } from "./ports.js";
+import { DEFAULT_RECENT_PODS, RecentPods, type RecentPodsOptions } from "./recent-pods.js";
+
+/** The Kubernetes side of the extender; absent in --standalone. */
+export interface KubePorts {
+  readonly cache: ClusterCache;
+  readonly binder: Binder;
+  readonly podSource: PodSource;
+}
+
+export interface ExtenderDeps {
+  /** The current config (hot-reloaded by the caller; read once per request). */
+  config(): TierfitConfig;
+  /** The current live-demand snapshot (EMPTY_DEMAND when there is none). */
+  demand(): DemandSnapshot;
+  /** Wall clock, ms since epoch. */
+  now(): number;
+  /** null = --standalone: no node cache, no API writes. */
+  readonly kube: KubePorts | null;
+  /** Defaults to pino at info on stdout. */
+  readonly logger?: Logger;
+  /** Serve HTTPS with this PEM certificate and key (kube-scheduler's enableHTTPS). */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /** Largest request body in bytes; defaults to DEFAULT_BODY_LIMIT (5,000 full v1 nodes). */
+  readonly bodyLimit?: number;
+  /** How many pods /explain remembers. */
+  readonly explainCapacity?: number;
+  readonly recentPods?: RecentPodsOptions;
+  /** Pass one in to count config reloads from outside; otherwise the app makes its own. */
+  readonly metrics?: ExtenderMetrics;
+}
+
+export interface ExtenderRuntime {
+  readonly deps: ExtenderDeps;
+  readonly metrics: ExtenderMetrics;
+  readonly recorder: DecisionRecorder;
+  readonly recentPods: RecentPods;
+  readonly views: NodeViewCache;
+  readonly decisions: DecisionCache;
+}
+
+export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
+  const metrics = deps.metrics ?? new ExtenderMetrics();
+  const cache = deps.kube?.cache;
+  metrics.watchAges({
+    cacheAgeMs: cache ? () => cache.ageMs() : null,
+    demandAgeMs: () => {
+      const takenAt = deps.demand().takenAt;
+      return takenAt > 0 ? Math.max(0, deps.now() - takenAt) : Number.POSITIVE_INFINITY;
+    },
+  });
+  return {
+    deps,
+    metrics,
+    recorder: new DecisionRecorder(deps.explainCapacity ?? DEFAULT_EXPLAIN_CAPACITY),
+    recentPods: new RecentPods(deps.recentPods ?? DEFAULT_RECENT_PODS),
+    views: new NodeViewCache(),
+    decisions: new DecisionCache(),
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * Which devices a pod takes on a node: the one function the extender's bind, the simulator and
+ * the scoring signals all use, so what is scored is what gets bound. A device qualifies when its
+ * product is accepted, its memory is known, it has the units free, and its occupants' tenants
+ * allow sharing (tenancy.ts). Among qualifying devices the packing decides:
+ *  - binpack: least left over first (fills partly used devices, keeps whole ones free);
+ *  - spread: most left over first (latency-sensitive pods avoid neighbours);
+ *  - fragmentation: for a single shared GPU, the device whose use raises the node's
+ *    fragmentation least (FGD's GPU choice); otherwise as binpack.
+ * Ties go to the lowest device index, so whole-GPU pods take the lowest-index free devices.
+ */
+import { unitsOnDevice } from "../cluster/gpu-units.js";
+import type { DeviceAssignment, NodeState, PodRequest } from "../cluster/types.js";
+import type { TierfitConfig } from "../config/schema.js";
+import { type CompiledMix, compileMix, fragmentationAfter } from "./fragmentation.js";
+import { gpuShortfall, productAllowed, unitsNeeded } from "./gpu-fit.js";
+import type { DevicePacking, ScoringPolicy, SharedDeviceChooser } from "./policy.js";
+import { deviceOpenTo, deviceOpenToPod, effectiveTenant, tierShares } from "./tenancy.js";
+import type { Rejection, ScoringContext } from "./types.js";
+
+/** Per-pod scratch the choice is written into: no allocation per node. */
+export class DevicePlan {
+  /** Devices chosen (= pod.gpuCount after a successful choice). */
+  count = 0;
+  /** Chosen devices' positions in node.devices. */
+  readonly indices: Int32Array;
+  /** Units taken on each chosen device. */
+  readonly units: Float64Array;
+  /** Sort key of each chosen device, lower is better. */
+  private readonly keys: Float64Array;
+  /** Devices with room for the pod, before and after tenancy (for the isolation filter). */
+  withRoom = 0;
+  open = 0;
+  ok = false;
+  /** Whether the fragmentation packing's final pick has been made (it is costlier, so lazy). */
+  final = false;
+  /** The node and version the plan was last made for, so every reader reuses it. */
+  node: NodeState | null = null;
+  version = -1;
+  /** Per-pod facts the device loop reads: resolved once here, not per device. */
+  readonly tenant: string;
+  readonly sharesAcrossTenants: boolean;
+  /** Units on each device for an absolute request; -1 for a share (depends on the device). */
+  readonly fixedUnits: number;
+  /** The policy's tenancy rule and shared-GPU choice (policy.ts); absent policy = isolate, packing decides. */
+  readonly isolate: boolean;
+  readonly chooser: SharedDeviceChooser | undefined;
+
+  constructor(
+    readonly pod: PodRequest,
+    readonly packing: DevicePacking,
+    readonly mix: CompiledMix,
+    readonly config: TierfitConfig,
+    policy?: Pick<ScoringPolicy, "enforceIsolation" | "chooseSharedDevice">,
+  ) {
+    this.isolate = policy?.enforceIsolation !== false;
+    this.chooser = policy?.chooseSharedDevice;
+    this.tenant = effectiveTenant(pod);
+    this.sharesAcrossTenants = tierShares(config.tiers, pod.tier);
+    this.fixedUnits = pod.gpuMemory.kind === "mib" ? unitsOnDevice(pod.gpuMemory, 1) : -1;
+    const k = Math.max(pod.gpuCount, 1);
+    this.indices = new Int32Array(k);
+    this.units = new Float64Array(k);
+    this.keys = new Float64Array(k);
+  }
+
+  /** Keeps the `gpuCount` best candidates sorted by key; equal keys keep the earlier (lower) index. */
+  offer(index: number, units: number, key: number): void {
+    const k = this.indices.length;
+    let pos = this.count;
+    if (pos === k) {
+      if (key >= this.keys[k - 1]) return;
+      pos = k - 1;
+    } else {
+      this.count++;
+    }
+    while (pos > 0 && this.keys[pos - 1] > key) {
+      this.keys[pos] = this.keys[pos - 1];
+      this.indices[pos] = this.indices[pos - 1];
+      this.units[pos] = this.units[pos - 1];
+      pos--;
+    }
+    this.keys[pos] = key;
+    this.indices[pos] = index;
+    this.units[pos] = units;
+  }
+
+  reset(node: NodeState): void {
+    this.count = 0;
+    this.withRoom = 0;
+    this.open = 0;
+    this.final = false;
+    this.node = node;
+    this.version = node.version;
+  }
+}
+
+/** The packing for this pod: the policy's, else its workload class's, else the default class's. */
+export function packingFor(pod: PodRequest, ctx: ScoringContext): DevicePacking {
+  if (ctx.policy.packing) return ctx.policy.packing;
+  const classes = ctx.config.workloadClasses;
+  const own = Object.hasOwn(classes, pod.workloadClass) ? classes[pod.workloadClass] : undefined;
+  return (own ?? classes.default)?.gpuPacking ?? "binpack";
+}
+
+/**
+ * One plan per pod object, shared by every signal that looks at devices (isolation, memory,
+ * fragmentation) so a node's devices are examined once per pod. Keyed by the pod object, which
+ * is immutable; rebuilt when the packing, mix or config differ from the cached plan's.
+ */
+const plans = new WeakMap<PodRequest, DevicePlan>();
+
+export function devicePlanFor(pod: PodRequest, ctx: ScoringContext): DevicePlan {
+  const packing = packingFor(pod, ctx);
+  const mix = compileMix(ctx.workloadMix);
+  const cached = plans.get(pod);
+  const policy = ctx.policy;
+  if (
+    cached &&
+    cached.packing === packing &&
+    cached.mix === mix &&
+    cached.config === ctx.config &&
+    cached.isolate === (policy.enforceIsolation !== false) &&
+    cached.chooser === policy.chooseSharedDevice
+  )
+    return cached;
+  const plan = new DevicePlan(pod, packing, mix, ctx.config, policy);
+  plans.set(pod, plan);
+  return plan;
+}
+
+/**
+ * Fills `plan` with the devices the pod would take on `node`; false when no set of devices
+ * works (gpuShortfall says why). A pod with no GPUs always succeeds with none. Reuses the
+ * answer when asked again for the same node and version. Under the fragmentation packing the
+ * final pick is left to `chooseFinal`: filters only need to know that a choice exists.
+ */
+export function planDevices(node: NodeState, plan: DevicePlan): boolean {
+  if (plan.node === node && plan.version === node.version) return plan.ok;
+  plan.reset(node);
+  const pod = plan.pod;
+  const need = pod.gpuCount;
+  const devices = node.devices;
+  if (need === 0) return settle(plan, true);
+  if (devices.length < need) return settle(plan, false);
+  const gpus = node.view.gpus;
+  const tiers = plan.config.tiers;
+  const spread = plan.packing === "spread";
+  const anyProduct = pod.gpuProducts.length === 0;
+  const milli = pod.gpuMemory.kind === "milli" ? pod.gpuMemory.milli : 0;
+  for (let i = 0; i < devices.length; i++) {
+    const gpu = gpus[i];
+    if (gpu.memoryMiB <= 0 || !(anyProduct || productAllowed(pod, gpu))) continue;
+    const device = devices[i];
+    const units = plan.fixedUnits >= 0 ? plan.fixedUnits : milli * gpu.memoryMiB;
+    if (units > device.freeUnits) continue;
+    plan.withRoom++;
+    if (
+      plan.isolate &&
+      device.occupants.length > 0 &&
+      !deviceOpenTo(plan.tenant, plan.sharesAcrossTenants, device, tiers)
+    )
+      continue;
+    plan.open++;
+    const leftover = (device.freeUnits - units) / device.capacityUnits;
+    plan.offer(i, units, spread ? -leftover : leftover);
+  }
+  return settle(plan, plan.count >= need);
+}
+
+function settle(plan: DevicePlan, ok: boolean): boolean {
+  plan.ok = ok;
+  return ok;
+}
+
+/** planDevices, then the final pick where the packing needs one: what scoring and bind read. */
+export function chooseFinal(node: NodeState, plan: DevicePlan): boolean {
+  if (!planDevices(node, plan)) return false;
+  if (!plan.final) {
+    plan.final = true;
+    const pod = plan.pod;
+    if (plan.chooser && pod.gpuCount === 1 && !wholeDevice(pod)) rechooseWith(plan.chooser, node, plan);
+    else if (plan.packing === "fragmentation" && pod.gpuCount === 1 && !wholeDevice(pod) && plan.open > 1) {
+      rechooseByFragmentation(node, plan);
+    }
+  }
+  return true;
+}
+
+/** Whether other tenants, not memory, leave the pod too few devices. */
+export function blockedByTenancy(plan: DevicePlan): boolean {
+  return !plan.ok && plan.withRoom >= plan.pod.gpuCount;
+}
+
+function wholeDevice(pod: PodRequest): boolean {
+  return pod.gpuMemory.kind === "milli" && pod.gpuMemory.milli >= 1000;
+}
+
+/**
+ * FGD's GPU choice for a shared GPU: try each qualifying device, keep the least fragmenting
+ * (lowest index on ties). Devices in the same state give the same answer, so each distinct
+ * (free, capacity) pair is evaluated once.
+ */
+function rechooseByFragmentation(node: NodeState, plan: DevicePlan): void {
+  const pod = plan.pod;
+  const devices = node.devices;
+  const gpus = node.view.gpus;
+  let bestIndex = plan.indices[0];
+  let bestUnits = plan.units[0];
+  let bestFrag = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < devices.length; i++) {
+    const gpu = gpus[i];
+    if (gpu.memoryMiB <= 0 || !productAllowed(pod, gpu)) continue;
+    const device = devices[i];
+    const units = unitsNeeded(pod, gpu);
+    if (units > device.freeUnits || (plan.isolate && !deviceOpenToPod(pod, device, plan.config.tiers))) continue;
+    if (sameStateEarlier(node, i, plan)) continue;
+    plan.indices[0] = i;
+    plan.units[0] = units;
+    const frag = fragmentationAfter(node, plan.mix, pod.resources.milliCpu, 1, plan.indices, plan.units);
+    if (frag < bestFrag) {
+      bestFrag = frag;
+      bestIndex = i;
+      bestUnits = units;
+    }
+  }
+  plan.indices[0] = bestIndex;
+  plan.units[0] = bestUnits;
+}
+
+/** Whether a lower-index qualifying device has the same free and capacity units as device i. */
+function sameStateEarlier(node: NodeState, i: number, plan: DevicePlan): boolean {
+  const devices = node.devices;
+  const d = devices[i];
+  for (let j = 0; j < i; j++) {
+    const e = devices[j];
+    if (e.freeUnits !== d.freeUnits || e.capacityUnits !== d.capacityUnits) continue;
+    const gpu = node.view.gpus[j];
+    if (gpu.memoryMiB <= 0 || !productAllowed(plan.pod, gpu)) continue;
+    if (!plan.isolate || deviceOpenToPod(plan.pod, e, plan.config.tiers)) return true;
+  }
+  return false;
+}
+
+/** The policy's own pick for a shared GPU, among the devices the plan's loop accepts. */
+function rechooseWith(chooser: SharedDeviceChooser, node: NodeState, plan: DevicePlan): void {
+  const pod = plan.pod;
+  const gpus = node.view.gpus;
+  const candidates: number[] = [];
+  for (let i = 0; i < node.devices.length; i++) {
+    const gpu = gpus[i];
+    if (gpu.memoryMiB <= 0 || !productAllowed(pod, gpu)) continue;
+    const device = node.devices[i];
+    if (unitsNeeded(pod, gpu) > device.freeUnits) continue;
+    if (plan.isolate && !deviceOpenToPod(pod, device, plan.config.tiers)) continue;
+    candidates.push(i);
+  }
+  const chosen = chooser(pod, node, candidates, plan.mix);
+  if (!candidates.includes(chosen)) throw new Error(`shared-GPU chooser picked ${chosen}, not one of ${candidates}`);
+  plan.indices[0] = chosen;
+  plan.units[0] = unitsNeeded(pod, gpus[chosen]);
+}
+
+/** The devices the pod would take on the node, in device order, or why it cannot. */
+export function chooseDevices(pod: PodRequest, node: NodeState, ctx: ScoringContext): DeviceAssignment[] | Rejection {
+  const plan = devicePlanFor(pod, ctx);
+  if (!chooseFinal(node, plan)) return gpuShortfall(pod, node, ctx.config);
+  return assignmentsOf(node, plan);
+}
+
+/** The plan as the ledger records it (device indices as the node reports them). */
+export function assignmentsOf(node: NodeState, plan: DevicePlan): DeviceAssignment[] {
+  const out: DeviceAssignment[] = [];
+  for (let j = 0; j < plan.count; j++) {
+    out.push({ index: node.view.gpus[plan.indices[j]].index, units: plan.units[j] });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,218 @@
+/**
+ * The calls both drivers make: filter, prioritize, decide (filter + score + winner), the winner
+ * alone for the simulator's hot loop, and the allocation bind records. Ties: highest integer
+ * score, then highest combined raw score, then node name ascending — deterministic whatever the
+ * input order.
+ */
+import type { Allocation, NodeState, PodRequest } from "../cluster/types.js";
+import { beats, type Cycle, combineAt, maxima, passesAt, rawScoresInto, rejectionAt, startCycle } from "./cycle.js";
+import { assignmentsOf, chooseFinal, devicePlanFor } from "./device-choice.js";
+import { gpuShortfall } from "./gpu-fit.js";
+import { type PlacementMemo, podShapeKey } from "./placement-memo.js";
+import { effectiveTenant } from "./tenancy.js";
+import type { Decision, NodeDecision, Rejection, ScoringContext } from "./types.js";
+
+export interface FilterResult {
+  passed: NodeState[];
+  failed: { node: string; rejection: Rejection }[];
+}
+
+export function filterNodes(pod: PodRequest, nodes: readonly NodeState[], ctx: ScoringContext): FilterResult {
+  const c = startCycle(pod, ctx);
+  const out: FilterResult = { passed: [], failed: [] };
+  for (const node of nodes) {
+    const rejection = rejectionAt(c, node);
+    if (rejection === null) out.passed.push(node);
+    else out.failed.push({ node: node.view.name, rejection });
+  }
+  return out;
+}
+
+/**
+ * Filters and scores every node: raw scores per node × signal, which nodes passed, and (only
+ * when asked, as building them costs more than scoring) the reasons of those that failed.
+ */
+function evaluate(c: Cycle, nodes: readonly NodeState[], withReasons: boolean) {
+  const S = c.signals.length;
+  const raw = new Float64Array(nodes.length * S);
+  const rejections: (Rejection | null)[] = withReasons ? new Array(nodes.length) : [];
+  const passed = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    if (withReasons) {
+      const rejection = rejectionAt(c, nodes[i]);
+      rejections[i] = rejection;
+      if (rejection !== null) continue;
+    } else if (!passesAt(c, nodes[i])) continue;
+    passed[i] = 1;
+    rawScoresInto(c, nodes[i], raw, i * S);
+  }
+  return { raw, rejections, passed, max: c.allFixed ? null : maxima(c, raw, passed) };
+}
+
+/** Integer 0..10 per node, in input order; a node that fails a filter scores 0. */
+export function prioritizeNodes(
+  pod: PodRequest,
+  nodes: readonly NodeState[],
+  ctx: ScoringContext,
+): { node: string; score: number }[] {
+  const c = startCycle(pod, ctx);
+  const S = c.signals.length;
+  const e = evaluate(c, nodes, false);
+  return nodes.map((node, i) => ({
+    node: node.view.name,
+    score: e.passed[i] ? Math.round(combineAt(c, e.raw, i * S, e.max)) : 0,
+  }));
+}
+
+/** Every node's verdict with reasons and per-signal scores, and the winner (null when none passes). */
+export function decide(pod: PodRequest, nodes: readonly NodeState[], ctx: ScoringContext): Decision {
+  const c = startCycle(pod, ctx);
+  const S = c.signals.length;
+  const e = evaluate(c, nodes, true);
+  const out: NodeDecision[] = new Array(nodes.length);
+  let winner: string | null = null;
+  let bestScore = -1;
+  let bestRaw = -1;
+  for (let i = 0; i < nodes.length; i++) {
+    const name = nodes[i].view.name;
+    if (!e.passed[i]) {
+      out[i] = { name, passed: false, rejection: e.rejections[i], signals: {}, rawScore: 0, score: 0 };
+      continue;
+    }
+    const rawScore = combineAt(c, e.raw, i * S, e.max);
+    const score = Math.round(rawScore);
+    out[i] = { name, passed: true, rejection: null, signals: { ...c.scores }, rawScore, score };
+    if (winner === null || beats(score, rawScore, name, bestScore, bestRaw, winner)) {
+      winner = name;
+      bestScore = score;
+      bestRaw = rawScore;
+    }
+  }
+  return { winner, nodes: out };
+}
+
+export interface Pick {
+  readonly node: NodeState;
+  readonly score: number;
+  readonly rawScore: number;
+}
+
+/**
+ * The winner alone, as decide would choose it, without reasons or per-node records: the
+ * simulator's hot loop, where most nodes fail for most pods late in a run. With a memo
+ * (placement-memo.ts), answers for unchanged nodes and already-seen pod shapes are reused.
+ */
+export function pickNode(
+  pod: PodRequest,
+  nodes: readonly NodeState[],
+  ctx: ScoringContext,
+  memo?: PlacementMemo,
+): Pick | null {
+  if (memo && ctx.policy.signals.every((s) => s.normalize === "fixed")) return pickNodeMemo(pod, nodes, ctx, memo);
+  const c = startCycle(pod, ctx);
+  const S = c.signals.length;
+  let best = -1;
+  let bestScore = -1;
+  let bestRaw = -1;
+  if (c.allFixed) {
+    const raw = new Float64Array(S);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      if (!passesAt(c, node)) continue;
+      rawScoresInto(c, node, raw, 0);
+      const rawScore = combineAt(c, raw, 0, null);
+      const score = Math.round(rawScore);
+      if (best < 0 || beats(score, rawScore, node.view.name, bestScore, bestRaw, nodes[best].view.name)) {
+        best = i;
+        bestScore = score;
+        bestRaw = rawScore;
+      }
+    }
+  } else {
+    const raw = new Float64Array(nodes.length * S);
+    const passed = new Uint8Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      if (!passesAt(c, nodes[i])) continue;
+      passed[i] = 1;
+      rawScoresInto(c, nodes[i], raw, i * S);
+    }
+    const max = maxima(c, raw, passed);
+    for (let i = 0; i < nodes.length; i++) {
+      if (!passed[i]) continue;
+      const rawScore = combineAt(c, raw, i * S, max);
+      const score = Math.round(rawScore);
+      if (best < 0 || beats(score, rawScore, nodes[i].view.name, bestScore, bestRaw, nodes[best].view.name)) {
+        best = i;
+        bestScore = score;
+        bestRaw = rawScore;
+      }
+    }
+  }
+  return best < 0 ? null : { node: nodes[best], score: bestScore, rawScore: bestRaw };
+}
+
+function pickNodeMemo(
+  pod: PodRequest,
+  nodes: readonly NodeState[],
+  ctx: ScoringContext,
+  memo: PlacementMemo,
+): Pick | null {
+  const row = memo.row(podShapeKey(pod), ctx, nodes.length);
+  const rescore = ctx.policy.shapeDetermined === false;
+  let c: Cycle | null = null;
+  let raw: Float64Array | null = null;
+  let best = -1;
+  let bestScore = -1;
+  let bestRaw = -1;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    let rawScore: number;
+    if (row.nodes[i] === node && row.versions[i] === node.version) {
+      rawScore = row.scores[i];
+      memo.hits++;
+      // Scores that vary per pod (policy.shapeDetermined false): only the filters' verdict is reused.
+      if (rescore && rawScore >= 0) {
+        c ??= startCycle(pod, ctx);
+        raw ??= new Float64Array(c.signals.length);
+        rawScoresInto(c, node, raw, 0);
+        rawScore = combineAt(c, raw, 0, null);
+      }
+    } else {
+      memo.misses++;
+      c ??= startCycle(pod, ctx);
+      raw ??= new Float64Array(c.signals.length);
+      if (passesAt(c, node)) {
+        rawScoresInto(c, node, raw, 0);
+        rawScore = combineAt(c, raw, 0, null);
+      } else rawScore = -1;
+      row.nodes[i] = node;
+      row.versions[i] = node.version;
+      row.scores[i] = rawScore;
+    }
+    if (rawScore < 0) continue;
+    const score = Math.round(rawScore);
+    if (best < 0 || beats(score, rawScore, node.view.name, bestScore, bestRaw, nodes[best].view.name)) {
+      best = i;
+      bestScore = score;
+      bestRaw = rawScore;
+    }
+  }
+  return best < 0 ? null : { node: nodes[best], score: bestScore, rawScore: bestRaw };
+}
+
+/** What bind records: the node re-checked against every filter, and the devices device choice picks. */
+export function allocationFor(pod: PodRequest, node: NodeState, ctx: ScoringContext): Allocation | Rejection {
+  const rejection = rejectionAt(startCycle(pod, ctx), node);
+  if (rejection !== null) return rejection;
+  const plan = devicePlanFor(pod, ctx);
+  if (!chooseFinal(node, plan)) return gpuShortfall(pod, node, ctx.config);
+  return {
+    podKey: pod.key,
+    node: node.view.name,
+    tenant: effectiveTenant(pod),
+    tier: pod.tier,
+    milliCpu: pod.resources.milliCpu,
+    memoryBytes: pod.resources.memoryBytes,
+    devices: assignmentsOf(node, plan),
+  };
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli, STACK_LINE } from "./run-cli.js";
+
+const E = "config/examples";
+const SHIPPED = ["--pod", `${E}/pod.yaml`, "--nodes", `${E}/nodes.yaml`];
+
+describe("tierfit explain", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tierfit-cli-explain-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("--output json prints exactly the winner and the nodes; notes go to stderr", async () => {
+    const r = await runCli([
+      "explain",
+      ...SHIPPED,
+      "--pods-on-nodes",
+      `${E}/pods-on-nodes.yaml`,
+      "--demand",
+      `${E}/demand.json`,
+      "--output",
+      "json",
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(["winner", "nodes"]);
+    expect(out.winner).toBe("gpu-a100-kata-02");
+    expect(out.nodes.map((n: { name: string; passed: boolean }) => [n.name, n.passed])).toEqual([
+      ["gpu-a100-kata-02", true],
+      ["gpu-h100-kata-01", true],
+      ["gpu-a100-runc-01", false],
+      ["gpu-a100-kata-01", false],
+    ]);
+    expect(out.nodes[3].reason).toBe("needs 40 GiB on one GPU; no GPU has that free (largest free: 24 GiB)");
+    expect(r.stderr.split("\n")).toContain(
+      "note: pod search/reranker-0 on gpu-a100-kata-01 has no tierfit.io/gpu-devices annotation; assumed on GPU 1 (56 GiB), where tierfit would place it",
+    );
+  });
+
+  it("with no --pod/--nodes explains the shipped example and says so on stderr", async () => {
+    const r = await runCli(["explain"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^tierfit: no --pod\/--nodes given; explaining the shipped example in \S+config\/examples \(pod\.yaml, nodes\.yaml, pods-on-nodes\.yaml, demand\.json\)\n$/,
+    );
+    expect(r.stdout).toContain("Winner: gpu-a100-kata-02 (score 8.81)");
+    expect(r.stdout).toContain("gpu-a100-runc-01  fail    needs tier hypervisor");
+    // Piped (not a TTY): no colour codes.
+    expect(r.stdout).not.toContain("\u001b[");
+  });
+
+  it("the table marks the winner and shows each failed node's reason", async () => {
+    const r = await runCli(["explain", ...SHIPPED, "--pods-on-nodes", `${E}/pods-on-nodes.yaml`]);
+    const lines = r.stdout.split("\n");
+    expect(lines.find((l) => l.startsWith("*"))).toMatch(/^\* {2}gpu-a100-kata-02 {2}pass /);
+    expect(lines).toContain(
+      "   gpu-a100-kata-01  fail    needs 40 GiB on one GPU; no GPU has that free (largest free: 24 GiB)",
+    );
+  });
+
+  it.each([
+    [
+      "a missing file",
+      () => ["--pod", join(dir, "nope.yaml"), "--nodes", `${E}/nodes.yaml`],
+      /^tierfit: cannot read \S+nope\.yaml: no such file$/,
+    ],
+    [
+      "a Pod without containers",
+      () => [
+        "--pod",
+        file("empty-pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec: {}\n"),
+        "--nodes",
+        `${E}/nodes.yaml`,
+      ],
+      /^tierfit: pod default\/x has no containers \(spec\.containers\)$/,
+    ],
+    [
+      "a negative quantity",
+      () => [
+        "--pod",
+        file(
+          "neg.yaml",
+          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n    - name: c\n      image: i\n      resources:\n        requests: {cpu: "-2"}\n',
+        ),
+        "--nodes",
+        `${E}/nodes.yaml`,
+      ],
+      /^tierfit: pod default\/x, spec\.containers\[0\]\.resources\.requests\.cpu: "-2" is negative/,
+    ],
+    [
+      "a nodes file with no Node",
+      () => [
+        "--pod",
+        `${E}/pod.yaml`,
+        "--nodes",
+        file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"),
+      ],
+      /^tierfit: \S+cm\.yaml holds no Node \(found 1 ConfigMap\)$/,
+    ],
+    [
+      "malformed YAML",
+      () => [
+        "--pod",
+        file("broken.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: [\n"),
+        "--nodes",
+        `${E}/nodes.yaml`,
+      ],
+      /^tierfit: \S+broken\.yaml document 1 is malformed YAML: .*line \d+, column \d+/,
+    ],
+    [
+      "an invalid demand file",
+      () => [...SHIPPED, "--demand", file("d.json", '{"takenAt": "yesterday"}')],
+      /^tierfit: \S+d\.json is not a demand snapshot: takenAt: expected a time .*, found "yesterday"$/,
+    ],
+    [
+      "an invalid config",
+      () => [...SHIPPED, "--config", file("c.yaml", "bogus: 1\n")],
+      /^tierfit: \S+c\.yaml is not a valid tierfit config \(1 problem\):$/,
+    ],
+    [
+      "--pod without --nodes",
+      () => ["--pod", `${E}/pod.yaml`],
+      /^tierfit: give both --pod and --nodes \(missing --nodes\)/,
+    ],
+  ])("refuses %s with a clear message and no stack trace", async (_what, args, message) => {
+    const r = await runCli(["explain", ...args()]);
+    expect(r.code).toBeGreaterThan(0);
+    expect(r.code).not.toBe(70);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.split("\n")[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("refuses an unknown output format", async () => {
+    const r = await runCli(["explain", ...SHIPPED, "--output", "xml"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("argument 'xml' is invalid. Allowed choices are table, json.");
+  });
+
+  it("documents every option and the demand format in --help", async () => {
+    const r = await runCli(["explain", "--help"]);
+    expect(r.code).toBe(0);
+    for (const option of [
+      "--pod <file>",
+      "--nodes <file>",
+      "--pods-on-nodes <file>",
+      "--demand <file>",
+      "-c, --config <file>",
+      "-o, --output <format>",
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`${option.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s+\\S`));
+    }
+    expect(r.stdout).toContain('"takenAt": "2025-06-02T14:00:00Z"');
+    expect(r.stdout).toContain("With neither --pod nor --nodes, the shipped example in config/examples is explained.");
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { loadNodes, loadPod, loadPods } from "../../src/cluster/load-objects.js";
+import { defaultConfig, parseConfig } from "../../src/config/load.js";
+import { loadDemandFile } from "../../src/explain/demand-file.js";
+import { type ExplainInput, explainPlacement, explanationJson } from "../../src/explain/explain.js";
+import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
+
+const DIR = "config/examples";
+
+function shippedInput(overrides: Partial<ExplainInput> = {}): ExplainInput {
+  const config = overrides.config ?? defaultConfig();
+  return {
+    config,
+    pod: loadPod(`${DIR}/pod.yaml`),
+    nodes: loadNodes(`${DIR}/nodes.yaml`),
+    podsOnNodes: loadPods(`${DIR}/pods-on-nodes.yaml`),
+    demand: loadDemandFile(`${DIR}/demand.json`, config),
+    ...overrides,
+  };
+}
+
+describe("explainPlacement on the shipped examples", () => {
+  it("picks the exact-fit idle node and rejects the others with reasons that carry numbers", () => {
+    expect(explanationJson(explainPlacement(shippedInput()))).toEqual({
+      winner: "gpu-a100-kata-02",
+      nodes: [
+        {
+          name: "gpu-a100-kata-02",
+          passed: true,
+          reason: null,
+          signals: { gpuMemory: 10, isolationTier: 10, liveDemand: 9.89, fragmentation: 4.75, resourcesFit: 8.86 },
+          score: 8.81,
+        },
+        {
+          name: "gpu-h100-kata-01",
+          passed: true,
+          reason: null,
+          signals: { gpuMemory: 8.79, isolationTier: 10, liveDemand: 3.88, fragmentation: 5.47, resourcesFit: 8.67 },
+          score: 7.37,
+        },
+        {
+          name: "gpu-a100-runc-01",
+          passed: false,
+          reason:
+            "needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); node is shared-kernel (default: weakest tier)",
+          signals: {},
+          score: null,
+        },
+        {
+          name: "gpu-a100-kata-01",
+          passed: false,
+          reason: "needs 40 GiB on one GPU; no GPU has that free (largest free: 24 GiB)",
+          signals: {},
+          score: null,
+        },
+      ],
+    });
+  });
+
+  it("says which pods it placed itself and which it left out", () => {
+    expect(explainPlacement(shippedInput()).notes).toEqual([
+      "pod chat/nightly-eval-28731 on gpu-a100-kata-02 has finished (Succeeded) and holds nothing; ignored",
+      "pod search/reranker-0 on gpu-a100-kata-01 has no tierfit.io/gpu-devices annotation; assumed on GPU 1 (56 GiB), where tierfit would place it",
+    ]);
+  });
+
+  it("without the pods on the nodes, the crowded node passes", () => {
+    const e = explainPlacement(shippedInput({ podsOnNodes: [] }));
+    expect(e.nodes.find((n) => n.name === "gpu-a100-kata-01")?.passed).toBe(true);
+    expect(e.notes).toEqual([]);
+  });
+
+  it("without live demand every passing node gets the neutral live-demand score", () => {
+    const e = explainPlacement(shippedInput({ demand: EMPTY_DEMAND }));
+    const passing = e.nodes.filter((n) => n.passed);
+    expect(passing.map((n) => n.signals.liveDemand)).toEqual([5, 5]);
+  });
+
+  it("follows the config: with onStale reject and no demand, every node is rejected and there is no winner", () => {
+    const config = parseConfig("demand:\n  onStale: reject\n", "reject.yaml");
+    const e = explainPlacement(shippedInput({ config, demand: EMPTY_DEMAND }));
+    expect(e.winner).toBeNull();
+    expect(e.nodes.every((n) => !n.passed)).toBe(true);
+    expect(e.nodes.find((n) => n.name === "gpu-h100-kata-01")?.reason).toBe(
+      "no live GPU data for this node (demand.onStale is reject)",
+    );
+  });
+
+  it("ranks passing nodes best first, by score", () => {
+    const config = parseConfig(
+      "scoring:\n  weights: { gpuMemory: 0, isolationTier: 0, fragmentation: 0, resourcesFit: 0 }\n",
+      "w.yaml",
+    );
+    const e = explainPlacement(shippedInput({ config }));
+    const passing = e.nodes.filter((n) => n.passed);
+    expect(passing.map((n) => n.name)).toEqual(["gpu-a100-kata-02", "gpu-h100-kata-01"]);
+    expect(passing.map((n) => n.score)).toEqual([9.89, 3.88]);
+  });
+});

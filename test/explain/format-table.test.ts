@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { loadNodes, loadPod, loadPods } from "../../src/cluster/load-objects.js";
+import { defaultConfig } from "../../src/config/load.js";
+import { loadDemandFile } from "../../src/explain/demand-file.js";
+import { explainPlacement } from "../../src/explain/explain.js";
+import { formatExplanation } from "../../src/explain/format-table.js";
+
+const config = defaultConfig();
+const explanation = explainPlacement({
+  config,
+  pod: loadPod("config/examples/pod.yaml"),
+  nodes: loadNodes("config/examples/nodes.yaml"),
+  podsOnNodes: loadPods("config/examples/pods-on-nodes.yaml"),
+  demand: loadDemandFile("config/examples/demand.json", config),
+});
+
+describe("formatExplanation", () => {
+  it("prints an aligned table with the winner marked, failed nodes' reasons, and the notes", () => {
+    expect(formatExplanation(explanation, config, { color: false }).split("\n")).toEqual([
+      "Pod chat/llama-3-8b-chat-0: 1 GPU with 40 GiB, 8.25 CPU, 48.2 GiB memory; needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); tenant acme; model llama-3-8b-instruct",
+      "Score: weighted mean of the signals (weights: gpuMemory 3, isolationTier 2, liveDemand 2, fragmentation 2, resourcesFit 1), each 0..10",
+      "",
+      "   NODE              RESULT  gpuMemory  isolationTier  liveDemand  fragmentation  resourcesFit  SCORE",
+      "*  gpu-a100-kata-02  pass        10.00          10.00        9.89           4.75          8.86   8.81",
+      "   gpu-h100-kata-01  pass         8.79          10.00        3.88           5.47          8.67   7.37",
+      "   gpu-a100-runc-01  fail    needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); node is shared-kernel (default: weakest tier)",
+      "   gpu-a100-kata-01  fail    needs 40 GiB on one GPU; no GPU has that free (largest free: 24 GiB)",
+      "",
+      "Winner: gpu-a100-kata-02 (score 8.81)",
+      "",
+      "Notes:",
+      "  - pod chat/nightly-eval-28731 on gpu-a100-kata-02 has finished (Succeeded) and holds nothing; ignored",
+      "  - pod search/reranker-0 on gpu-a100-kata-01 has no tierfit.io/gpu-devices annotation; assumed on GPU 1 (56 GiB), where tierfit would place it",
+      "",
+    ]);
+  });
+
+  it("colours only when asked: the winner green, failures red", () => {
+    const plain = formatExplanation(explanation, config, { color: false });
+    expect(plain).not.toContain("\u001b[");
+    const coloured = formatExplanation(explanation, config, { color: true }).split("\n");
+    const GREEN = "\u001b[32m";
+    const RED = "\u001b[31m";
+    expect(coloured.find((l) => l.includes("gpu-a100-kata-02  pass"))?.startsWith(`${GREEN}*`)).toBe(true);
+    expect(coloured.find((l) => l.includes("gpu-a100-kata-01  fail"))?.startsWith(RED)).toBe(true);
+    expect(coloured.find((l) => l.includes("gpu-h100-kata-01"))).not.toContain("\u001b[");
+  });
+
+  it("says when no node can take the pod, and names an expression instead of weights", () => {
+    const none = { ...explanation, winner: null, nodes: explanation.nodes.filter((n) => !n.passed), notes: [] };
+    const exprConfig = { ...config, scoring: { ...config.scoring, expression: "min(liveDemand, gpuMemory)" } };
+    const text = formatExplanation(none, exprConfig, { color: false });
+    expect(text).toContain("Score: expression min(liveDemand, gpuMemory)\n");
+    expect(text).toContain("\nNo node can take the pod (2 nodes checked).\n");
+    expect(text).not.toContain("Notes:");
+  });
+});

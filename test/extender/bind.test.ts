@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import type { Allocation } from "../../src/cluster/types.js";
+import type { Binder, BindTarget } from "../../src/extender/ports.js";
+import { STANDALONE_BIND_ERROR } from "../../src/extender/verbs/bind.js";
+import { makeHarness, occupy } from "./harness.js";
+import { gpuNode, gpuPod } from "./objects.js";
+
+const GIB_UNITS = 1024 * 1000;
+const POD = gpuPod({ name: "llm-0", uid: "uid-llm-0", gpuMemory: "20Gi", tier: "sandboxed", tenant: "team-a" });
+const bindArgs = (pod: string, node: string, uid = `uid-${pod}`) => ({
+  PodName: pod,
+  PodNamespace: "default",
+  PodUID: uid,
+  Node: node,
+});
+
+describe("bind", () => {
+  it("reserves the devices, then annotates and binds through the Binder, for a pod filter saw", async () => {
+    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", gpus: 2, tier: "sandboxed" })] });
+    occupy(h, "default/other", "node-a", [{ index: 0, gib: 30 }], "team-a", 1);
+    await h.post("filter", { Pod: POD, NodeNames: ["node-a"] });
+    const res = await h.post("bind", bindArgs("llm-0", "node-a"));
+    expect(res).toEqual({ status: 200, json: { Error: "" } });
+    const expected: Allocation = {
+      podKey: "default/llm-0",
+      node: "node-a",
+      tenant: "team-a",
+      tier: 1,
+      milliCpu: 1000,
+      memoryBytes: 2 ** 30,
+      devices: [{ index: 1, units: 20 * GIB_UNITS }],
+    };
+    expect(h.binds).toEqual([
+      {
+        target: { podName: "llm-0", podNamespace: "default", podUid: "uid-llm-0", node: "node-a" },
+        allocation: expected,
+      },
+    ]);
+    // The reservation stays in the ledger until the informer confirms the bound pod.
+    expect(h.ledger.allocation("default/llm-0")).toEqual(expected);
+    expect(h.podLookups).toEqual([]);
+    expect(h.logs.find((l) => l.verb === "bind")).toMatchObject({
+      pod: "default/llm-0",
+      node: "node-a",
+      devices: [1],
+      outcome: "ok",
+    });
+  });
+
+  it("fetches the pod through the PodSource when filter never saw it", async () => {
+    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", tier: "sandboxed" })], apiPods: [POD] });
+    const res = await h.post("bind", bindArgs("llm-0", "node-a"));
+    expect(res.json).toEqual({ Error: "" });
+    expect(h.podLookups).toEqual(["default/llm-0"]);
+    expect(h.binds.map((b) => b.allocation.devices)).toEqual([[{ index: 0, units: 20 * GIB_UNITS }]]);
+  });
+
+  it("answers with an Error when the pod is gone or was recreated", async () => {
+    const h = makeHarness({ nodes: [gpuNode({ name: "node-a" })], apiPods: [POD] });
+    expect((await h.post("bind", bindArgs("ghost", "node-a"))).json).toEqual({
+      Error: "cannot bind default/ghost: the pod does not exist (deleted before it could be bound)",
+    });
+    expect((await h.post("bind", bindArgs("llm-0", "node-a", "uid-older"))).json).toEqual({
+      Error:
+        "cannot bind default/llm-0: the scheduler bound UID uid-older, but the pod now has UID uid-llm-0 (it was recreated)",
+    });
+    expect(h.binds).toEqual([]);
+  });
+
+  it("answers with the core's reason when the node no longer fits, and for a node it does not know", async () => {
+    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", gpus: 1, tier: "sandboxed" })], apiPods: [POD] });
+    occupy(h, "default/other", "node-a", [{ index: 0, gib: 30 }], "team-a", 1);
+    expect((await h.post("bind", bindArgs("llm-0", "node-a"))).json).toEqual({
+      Error:
+        "cannot bind default/llm-0 to node-a: needs 20 GiB on one GPU; no GPU has that free (largest free: 10 GiB)",
+    });
+    expect((await h.post("bind", bindArgs("llm-0", "node-z"))).json).toEqual({
+      Error: "cannot bind default/llm-0 to node-z: node not in tierfit's cache yet",
+    });
+    expect(h.ledger.allocation("default/llm-0")).toBeUndefined();
+  });
+
+  it("releases the reservation when the API write fails", async () => {
+    const failing: Binder = {
+      async bind() {
+        throw new Error(
+          'pods "llm-0" is forbidden: User "system:serviceaccount:kube-system:tierfit" cannot create pods/binding',
+        );
+      },
+    };
+    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", tier: "sandboxed" })], apiPods: [POD], binder: failing });
+    const res = await h.post("bind", bindArgs("llm-0", "node-a"));
+    expect(res).toEqual({
+      status: 200,
+      json: {
+        Error:
+          'binding default/llm-0 to node-a failed: pods "llm-0" is forbidden: User "system:serviceaccount:kube-system:tierfit" cannot create pods/binding',
+      },
+    });
+    expect(h.ledger.allocation("default/llm-0")).toBeUndefined();
+    expect(h.ledger.node("node-a")?.devices.map((d) => d.freeUnits)).toEqual(Array(8).fill(40960 * 1000));
+  });
+
+  it("lets only one of two pods racing for one device-sized gap win; the other gets an Error", async () => {
+    const slow: { calls: BindTarget[] } = { calls: [] };
+    const binder: Binder = {
+      async bind(target) {
+        slow.calls.push(target);
+        // The API write takes a while: the second bind arrives while the first is in flight.
+        await new Promise((r) => setTimeout(r, 20));
+      },
+    };
+    const podA = gpuPod({ name: "race-a", tier: "sandboxed", tenant: "team-a" });
+    const podB = gpuPod({ name: "race-b", tier: "sandboxed", tenant: "team-a" });
+    const h = makeHarness({
+      nodes: [gpuNode({ name: "node-a", gpus: 2, tier: "sandboxed" })],
+      apiPods: [podA, podB],
+      binder,
+    });
+    occupy(h, "default/other", "node-a", [{ index: 0, gib: 40 }], "team-a", 1);
+    // Both passed filter against the same state: one whole GPU free.
+    for (const pod of [podA, podB]) {
+      const f = await h.post("filter", { Pod: pod, NodeNames: ["node-a"] });
+      expect(f.json).toMatchObject({ NodeNames: ["node-a"] });
+    }
+    const [a, b] = await Promise.all([
+      h.post("bind", bindArgs("race-a", "node-a")),
+      h.post("bind", bindArgs("race-b", "node-a")),
+    ]);
+    const errors = [a, b].map((r) => (r.json as { Error: string }).Error);
+    expect(errors.filter((e) => e === "")).toHaveLength(1);
+    const loser = errors.find((e) => e !== "");
+    expect(loser).toMatch(/^cannot bind default\/race-[ab] to node-a: /);
+    expect(loser).toMatch(/GPU/);
+    expect(slow.calls).toHaveLength(1);
+    const device1 = h.ledger.node("node-a")?.devices[1];
+    expect(device1?.occupants).toHaveLength(1);
+    expect(device1?.freeUnits).toBe(0);
+    expect(h.ledger.conflicts()).toEqual([]);
+  });
+
+  it("answers --standalone binds with an Error saying why", async () => {
+    const h = makeHarness({ standalone: true });
+    expect(await h.post("bind", bindArgs("llm-0", "node-a"))).toEqual({
+      status: 200,
+      json: { Error: STANDALONE_BIND_ERROR },
+    });
+    expect(STANDALONE_BIND_ERROR).toMatch(/^tierfit runs --standalone: .*cannot bind; remove bindVerb/);
+  });
+
+  it("decodes the bind body a real kube-scheduler sent", async () => {
+    const pod = gpuPod({ name: "bind-gpu-pod", uid: "6abca957-50be-492e-ab47-cf5c8eb92688" });
+    const h = makeHarness({ nodes: [gpuNode({ name: "fake-gpu-node-c", tier: null })], apiPods: [pod] });
+    const body = JSON.parse(
+      (await import("node:fs")).readFileSync("test/fixtures/kube-scheduler-v1.28/bind-request.json", "utf8"),
+    );
+    expect((await h.post("bind", body)).json).toEqual({ Error: "" });
+    expect(h.binds[0].target).toEqual({
+      podName: "bind-gpu-pod",
+      podNamespace: "default",
+      podUid: "6abca957-50be-492e-ab47-cf5c8eb92688",
+      node: "fake-gpu-node-c",
+    });
+    expect(h.binds[0].allocation.devices).toEqual([{ index: 0, units: 40960 * 1000 }]);
+  });
+});

@@ -1,0 +1,167 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../src/config/load.js";
+import { buildExtenderApp } from "../../src/extender/app.js";
+import { ExtenderMetrics } from "../../src/extender/metrics.js";
+import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
+import { makeHarness, NOW, occupy } from "./harness.js";
+import { gpuNode, gpuPod } from "./objects.js";
+
+const POD = gpuPod({ name: "llm-0", gpuMemory: "20Gi", tier: "sandboxed", tenant: "team-a" });
+const NODES = [
+  gpuNode({ name: "node-a", tier: "sandboxed" }),
+  gpuNode({ name: "node-b", gpus: 4, memoryMiB: 15360, product: "Tesla-T4", tier: "shared-kernel" }),
+];
+
+describe("/healthz and /readyz", () => {
+  it("is healthy, and ready once the caches have synced", async () => {
+    const ready = makeHarness({ nodes: NODES });
+    expect((await ready.app.inject({ url: "/healthz" })).json()).toEqual({ ok: true });
+    const r = await ready.app.inject({ url: "/readyz" });
+    expect([r.statusCode, r.json()]).toEqual([200, { ready: true, missing: [] }]);
+  });
+
+  it("answers 503 saying what is missing until then", async () => {
+    const h = makeHarness({ synced: false, missing: ["node informer not synced", "pod informer not synced"] });
+    const r = await h.app.inject({ url: "/readyz" });
+    expect(r.statusCode).toBe(503);
+    expect(r.json()).toEqual({ ready: false, missing: ["node informer not synced", "pod informer not synced"] });
+    const vague = await makeHarness({ synced: false }).app.inject({ url: "/readyz" });
+    expect(vague.json()).toEqual({ ready: false, missing: ["cluster cache not synced"] });
+  });
+
+  it("is ready at once in --standalone, where there is no cache to wait for", async () => {
+    const r = await makeHarness({ standalone: true }).app.inject({ url: "/readyz" });
+    expect([r.statusCode, r.json()]).toEqual([200, { ready: true, missing: [] }]);
+  });
+});
+
+describe("/metrics", () => {
+  it("counts requests per verb, rejections by signal, placements by tier, and reports ages", async () => {
+    const h = makeHarness({ nodes: NODES, apiPods: [POD] });
+    await h.post("filter", { Pod: POD, NodeNames: ["node-a", "node-b", "node-x"] });
+    await h.post("prioritize", { Pod: POD, NodeNames: ["node-a"] });
+    await h.post("bind", { PodName: "llm-0", PodNamespace: "default", PodUID: "uid-llm-0", Node: "node-a" });
+    await h.post("filter", "{");
+    await h.post("filter", { Pod: 1, NodeNames: [] });
+    const res = await h.app.inject({ url: "/metrics" });
+    expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+    const lines = res.body.split("\n");
+    for (const expected of [
+      'tierfit_extender_nodes_rejected_total{signal="isolationTier"} 1',
+      'tierfit_extender_nodes_rejected_total{signal="cache"} 1',
+      'tierfit_extender_pods_placed_total{tier="sandboxed"} 1',
+      'tierfit_extender_request_duration_seconds_count{verb="filter",outcome="ok"} 1',
+      'tierfit_extender_request_duration_seconds_count{verb="filter",outcome="malformed"} 1',
+      'tierfit_extender_request_duration_seconds_count{verb="prioritize",outcome="ok"} 1',
+      'tierfit_extender_request_duration_seconds_count{verb="bind",outcome="ok"} 1',
+      "tierfit_cluster_cache_age_seconds 1.5",
+      "tierfit_demand_snapshot_age_seconds +Inf",
+    ]) {
+      expect(lines).toContain(expected);
+    }
+  });
+
+  it("counts config reloads through the metrics object the caller passes in, one registry per app", async () => {
+    const metrics = new ExtenderMetrics();
+    const config = defaultConfig();
+    const deps = {
+      config: () => config,
+      demand: () => ({ ...EMPTY_DEMAND, takenAt: NOW - 4000 }),
+      now: () => NOW,
+      kube: null,
+      logger: pino({ level: "silent" }),
+    };
+    const app = buildExtenderApp({ ...deps, metrics });
+    const other = buildExtenderApp(deps);
+    metrics.recordConfigReload(true);
+    metrics.recordConfigReload(false);
+    metrics.recordConfigReload(true);
+    const lines = (await app.inject({ url: "/metrics" })).body.split("\n");
+    expect(lines).toContain('tierfit_config_reloads_total{result="success"} 2');
+    expect(lines).toContain('tierfit_config_reloads_total{result="failure"} 1');
+    expect(lines).toContain("tierfit_demand_snapshot_age_seconds 4");
+    expect(lines.some((l) => l.startsWith("tierfit_cluster_cache_age_seconds"))).toBe(false);
+    const otherLines = (await other.inject({ url: "/metrics" })).body.split("\n");
+    expect(otherLines.some((l) => l.startsWith("tierfit_config_reloads_total{"))).toBe(false);
+  });
+});
+
+describe("/explain/:namespace/:pod", () => {
+  it("shows the last decision per node, ranked like `tierfit explain --output json`, and the binding", async () => {
+    const h = makeHarness({
+      nodes: [...NODES, gpuNode({ name: "node-c", gpus: 1, tier: "hypervisor" })],
+      apiPods: [POD],
+    });
+    occupy(h, "default/other", "node-c", [{ index: 0, gib: 30 }]);
+    await h.post("filter", { Pod: POD, NodeNames: ["node-b", "node-c", "node-a", "node-x"] });
+    await h.post("bind", { PodName: "llm-0", PodNamespace: "default", PodUID: "uid-llm-0", Node: "node-a" });
+    const res = await h.app.inject({ url: "/explain/default/llm-0" });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      pod: "default/llm-0",
+      uid: "uid-llm-0",
+      verb: "filter",
+      at: "2026-11-24T12:00:00.000Z",
+      request: {
+        gpuCount: 1,
+        gpuMemory: "20 GiB",
+        tier: "sandboxed",
+        tenant: "team-a",
+        model: null,
+        workloadClass: "default",
+      },
+      winner: "node-a",
+      binding: { node: "node-a", devices: [{ index: 0, memory: "20 GiB" }], at: "2026-11-24T12:00:00.000Z" },
+    });
+    expect(body.nodes.map((n: { name: string }) => n.name)).toEqual(["node-a", "node-b", "node-c", "node-x"]);
+    const [a, b, c, x] = body.nodes;
+    expect(a).toMatchObject({ passed: true, reason: null, rejectedBy: null, unresolvable: false });
+    expect(Object.keys(a.signals)).toEqual([
+      "gpuMemory",
+      "isolationTier",
+      "liveDemand",
+      "fragmentation",
+      "resourcesFit",
+    ]);
+    expect(a.kubeScore).toBe(Math.round(a.score));
+    expect(b).toMatchObject({
+      passed: false,
+      rejectedBy: "isolationTier",
+      unresolvable: true,
+      score: null,
+      kubeScore: 0,
+    });
+    expect(c).toMatchObject({
+      passed: false,
+      rejectedBy: "gpuMemory",
+      reason: "needs 20 GiB on one GPU; no GPU has that free (largest free: 10 GiB)",
+    });
+    expect(x).toMatchObject({ passed: false, rejectedBy: "cache", reason: "node not in tierfit's cache yet" });
+  });
+
+  it("answers 404 with a reason for a pod it has no decision for, and forgets the oldest beyond its capacity", async () => {
+    const config = defaultConfig();
+    const app = buildExtenderApp({
+      config: () => config,
+      demand: () => EMPTY_DEMAND,
+      now: () => NOW,
+      kube: null,
+      explainCapacity: 2,
+      logger: pino({ level: "silent" }),
+    });
+    const nodes = { items: [gpuNode({ name: "node-a" })] };
+    for (const name of ["p1", "p2", "p3"]) {
+      await app.inject({ method: "POST", url: "/filter", payload: { Pod: gpuPod({ name }), Nodes: nodes } });
+    }
+    const gone = await app.inject({ url: "/explain/default/p1" });
+    expect([gone.statusCode, gone.json()]).toEqual([
+      404,
+      {
+        Error: "no decision recorded for pod default/p1: tierfit remembers the last 2 pods it filtered or prioritized",
+      },
+    ]);
+    expect((await app.inject({ url: "/explain/default/p3" })).statusCode).toBe(200);
+  });
+});

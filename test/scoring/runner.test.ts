@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import { makeContext } from "../../src/scoring/context.js";
+import type { ScoringPolicy } from "../../src/scoring/policy.js";
+import { tierfitPolicy, weightedCombine } from "../../src/scoring/policy.js";
+import { allocationFor, decide, filterNodes, pickNode, prioritizeNodes } from "../../src/scoring/runner.js";
+import type { Signal } from "../../src/scoring/types.js";
+import { gpu, nodeState, podRequest, testConfig } from "../support/core-builders.js";
+
+const A100 = 81920;
+const config = testConfig();
+const ctx = makeContext(config);
+
+/** Three GPU nodes and one CPU node; the pod wants 40 GiB on one GPU at tier 0. */
+const nodes = [
+  nodeState({ name: "strong", tier: 2, gpus: [gpu(A100)] }),
+  nodeState({ name: "half-full", gpus: [gpu(A100, { occupants: [{ milli: 500, tenant: "default" }] })] }),
+  nodeState({ name: "empty", gpus: [gpu(A100)] }),
+  nodeState({ name: "cpu-only" }),
+];
+const pod = podRequest({ gpuCount: 1, gpuMiB: 40 * 1024, tenant: "default" });
+
+describe("decide", () => {
+  const d = decide(pod, nodes, ctx);
+
+  it("keeps input order, gives failed nodes their reason and score 0", () => {
+    expect(d.nodes.map((n) => n.name)).toEqual(["strong", "half-full", "empty", "cpu-only"]);
+    expect(d.nodes[3]).toEqual({
+      name: "cpu-only",
+      passed: false,
+      rejection: { signal: "gpuMemory", reason: "node has no GPUs; pod needs 1", unresolvable: true },
+      signals: {},
+      rawScore: 0,
+      score: 0,
+    });
+  });
+
+  it("picks the node binpacking and tiers prefer, with every signal's score shown", () => {
+    expect(d.winner).toBe("half-full");
+    const w = d.nodes[1];
+    expect(w.signals.gpuMemory).toBeCloseTo(10, 9); // 40 of 80 GiB free, fills it
+    expect(w.signals.isolationTier).toBe(10);
+    expect(w.signals.liveDemand).toBe(5); // no telemetry: neutral
+    expect(Object.keys(w.signals).sort()).toEqual(
+      ["fragmentation", "gpuMemory", "isolationTier", "liveDemand", "resourcesFit"].sort(),
+    );
+    const weights = config.scoring.weights;
+    const total = Object.values(weights).reduce((a, b) => a + b, 0);
+    const expected =
+      Object.entries(weights).reduce((sum, [name, weight]) => sum + weight * (w.signals[name] ?? 0), 0) / total;
+    expect(w.rawScore).toBeCloseTo(expected, 12);
+    expect(w.score).toBe(Math.round(expected));
+    // The hypervisor node costs isolation: it ranks below the equally empty shared-kernel one.
+    expect(d.nodes[0].signals.isolationTier).toBe(0);
+    expect(d.nodes[0].rawScore).toBeLessThan(d.nodes[2].rawScore);
+  });
+
+  it("all scores are integers 0..10", () => {
+    for (const n of d.nodes) {
+      expect(Number.isInteger(n.score)).toBe(true);
+      expect(n.score).toBeGreaterThanOrEqual(0);
+      expect(n.score).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it("breaks ties by name ascending whatever the input order", () => {
+    const twins = [nodeState({ name: "b", gpus: [gpu(A100)] }), nodeState({ name: "a", gpus: [gpu(A100)] })];
+    expect(decide(pod, twins, ctx).winner).toBe("a");
+    expect(decide(pod, [...twins].reverse(), ctx).winner).toBe("a");
+    expect(pickNode(pod, twins, ctx)?.node.view.name).toBe("a");
+  });
+
+  it("breaks equal integer scores by the raw score before the name", () => {
+    // "b" has slightly more CPU free: same integer score, higher raw score.
+    const twins = [
+      nodeState({ name: "a", gpus: [gpu(A100)], requestedCpu: 1 }),
+      nodeState({ name: "b", gpus: [gpu(A100)] }),
+    ];
+    const r = decide(pod, twins, ctx);
+    expect(r.nodes[0].score).toBe(r.nodes[1].score);
+    expect(r.nodes[1].rawScore).toBeGreaterThan(r.nodes[0].rawScore);
+    expect(r.winner).toBe("b");
+    expect(pickNode(pod, twins, ctx)?.node.view.name).toBe("b");
+  });
+
+  it("has no winner when no node passes", () => {
+    expect(decide(podRequest({ gpuCount: 16 }), nodes, ctx).winner).toBeNull();
+    expect(pickNode(podRequest({ gpuCount: 16 }), nodes, ctx)).toBeNull();
+    expect(decide(pod, [], ctx)).toEqual({ winner: null, nodes: [] });
+  });
+});
+
+describe("filterNodes, prioritizeNodes, pickNode, allocationFor", () => {
+  it("filterNodes splits passed from failed with reasons", () => {
+    const r = filterNodes(pod, nodes, ctx);
+    expect(r.passed.map((n) => n.view.name)).toEqual(["strong", "half-full", "empty"]);
+    expect(r.failed).toEqual([
+      {
+        node: "cpu-only",
+        rejection: { signal: "gpuMemory", reason: "node has no GPUs; pod needs 1", unresolvable: true },
+      },
+    ]);
+  });
+
+  it("prioritizeNodes gives the same integer scores as decide, in input order", () => {
+    const d = decide(pod, nodes, ctx);
+    expect(prioritizeNodes(pod, nodes, ctx)).toEqual(d.nodes.map((n) => ({ node: n.name, score: n.score })));
+  });
+
+  it("pickNode agrees with decide", () => {
+    const p = pickNode(pod, nodes, ctx);
+    const d = decide(pod, nodes, ctx);
+    expect(p?.node.view.name).toBe(d.winner);
+    expect(p?.rawScore).toBe(d.nodes.find((n) => n.name === d.winner)?.rawScore);
+  });
+
+  it("allocationFor records the devices, tenant and requests; or the node's rejection", () => {
+    expect(allocationFor(pod, nodes[1], ctx)).toEqual({
+      podKey: "default/pod",
+      node: "half-full",
+      tenant: "default",
+      tier: 0,
+      milliCpu: 1000,
+      memoryBytes: 1024 ** 3,
+      devices: [{ index: 0, units: 40 * 1024 * 1000 }],
+    });
+    expect(allocationFor(podRequest({ tier: 2 }), nodes[2], ctx)).toMatchObject({
+      signal: "isolationTier",
+      unresolvable: true,
+    });
+    expect(allocationFor(podRequest({ namespace: "team-a" }), nodes[3], ctx)).toMatchObject({
+      tenant: "team-a",
+      devices: [],
+    });
+  });
+});
+
+describe("policies", () => {
+  it("weightedCombine is the weighted mean; zero weights leave a signal out", () => {
+    const combine = weightedCombine({ a: 3, b: 1, c: 0 });
+    expect(combine({ a: 10, b: 2, c: 100 })).toBe(8);
+    expect(weightedCombine({ a: 0 })({ a: 10 })).toBe(0);
+  });
+
+  it("an expression policy replaces the weights", () => {
+    const c = makeContext(testConfig({ scoring: { expression: "isolationTier" } }));
+    const d = decide(pod, nodes, c);
+    expect(d.nodes.map((n) => n.rawScore)).toEqual([0, 10, 10, 0]);
+    expect(d.winner).toBe("empty"); // tie at 10 between half-full and empty: name ascending
+  });
+
+  it("a NaN from an expression scores 0 and is counted, never thrown", () => {
+    const c = makeContext(
+      testConfig({ scoring: { expression: "(gpuMemory - gpuMemory) / (liveDemand - liveDemand)" } }),
+    );
+    const before = c.policy.counters?.nonFiniteScores ?? 0;
+    const d = decide(pod, nodes, c);
+    expect(d.nodes.map((n) => n.score)).toEqual([0, 0, 0, 0]);
+    expect(c.policy.counters?.nonFiniteScores).toBe(before + 3);
+  });
+
+  it("tierfitPolicy throws on an expression config validation should have refused", () => {
+    expect(() => tierfitPolicy(testConfig({ scoring: { expression: "import({}, {})" } }))).toThrow(
+      /function import is not allowed/,
+    );
+  });
+
+  it("max-normalised signals are divided by the best passing node's raw score", () => {
+    const freeGpus: Signal<null> = {
+      name: "freeGpus",
+      normalize: "max",
+      preScore: () => null,
+      filter: () => null,
+      score: (_p, node) => node.devices.filter((d) => d.freeUnits === d.capacityUnits).length,
+    };
+    const policy: ScoringPolicy = { name: "count", signals: [freeGpus], combine: (s) => s.freeGpus };
+    const c = makeContext(config, { policy });
+    const cluster = [
+      nodeState({ name: "one", gpus: [gpu(A100)] }),
+      nodeState({ name: "four", gpus: [gpu(A100), gpu(A100), gpu(A100), gpu(A100)] }),
+      nodeState({ name: "none" }),
+    ];
+    expect(decide(pod, cluster, c).nodes.map((n) => n.rawScore)).toEqual([2.5, 10, 0]);
+    expect(prioritizeNodes(pod, cluster, c).map((n) => n.score)).toEqual([3, 10, 0]);
+    expect(pickNode(pod, cluster, c)?.node.view.name).toBe("four");
+  });
+});
