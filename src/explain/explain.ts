@@ -28,8 +28,10 @@ export interface NodeExplanation {
   readonly reason: string | null;
   /** Each signal's 0..10 score, two decimals; empty for a node that failed. */
   readonly signals: Readonly<Record<string, number>>;
-  /** The combined 0..10 score, two decimals; null for a node that failed. */
+  /** The integer 0..10 score the extender returns to kube-scheduler; null for a node that failed. */
   readonly score: number | null;
+  /** The combined score before rounding, two decimals: it breaks ties between equal integer scores. */
+  readonly rawScore: number | null;
 }
 
 export interface Explanation {
@@ -62,7 +64,14 @@ function ranking(a: NodeDecision, b: NodeDecision): number {
 
 function explainNode(n: NodeDecision): NodeExplanation {
   if (!n.passed)
-    return { name: n.name, passed: false, reason: n.rejection?.reason ?? "rejected", signals: {}, score: null };
+    return {
+      name: n.name,
+      passed: false,
+      reason: n.rejection?.reason ?? "rejected",
+      signals: {},
+      score: null,
+      rawScore: null,
+    };
   const signals: Record<string, number> = {};
   // The config's signal order first, so every node lists its scores alike.
   const names = [
@@ -73,7 +82,7 @@ function explainNode(n: NodeDecision): NodeExplanation {
     const value = n.signals[name];
     if (value !== undefined) signals[name] = round2(value);
   }
-  return { name: n.name, passed: true, reason: null, signals, score: round2(n.rawScore) };
+  return { name: n.name, passed: true, reason: null, signals, score: n.score, rawScore: round2(n.rawScore) };
 }
 
 function round2(x: number): number {

@@ -16,7 +16,7 @@ export function formatExplanation(e: Explanation, config: TierfitConfig, opts: {
   const paint = (text: string, style: Style) => (opts.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
   const lines = [`Pod ${e.pod.key}: ${podSummary(e.pod, config)}`, `Score: ${scoringSummary(config)}`, ""];
 
-  const header = ["", "NODE", "RESULT", ...SIGNAL_NAMES, "SCORE"];
+  const header = ["", "NODE", "RESULT", ...SIGNAL_NAMES, "SCORE", "RAW"];
   const rows = e.nodes.map((n) => rowCells(n, e.winner));
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => (r.reason && i >= 3 ? 0 : r.cells[i].length))),
@@ -41,7 +41,7 @@ export function formatExplanation(e: Explanation, config: TierfitConfig, opts: {
   const winner = e.nodes.find((n) => n.name === e.winner);
   lines.push(
     winner
-      ? paint(`Winner: ${winner.name} (score ${winner.score?.toFixed(2)})`, "bold")
+      ? paint(`Winner: ${winner.name} (score ${winner.score}, raw ${winner.rawScore?.toFixed(2)})`, "bold")
       : paint(`No node can take the pod (${plural(e.nodes.length, "node")} checked).`, "bold"),
   );
   if (e.notes.length > 0) {
@@ -59,7 +59,11 @@ function rowCells(
   const mark = isWinner ? "*" : "";
   if (!n.passed) return { cells: [mark, n.name, "fail"], reason: n.reason ?? "rejected", winner: false };
   const scores = SIGNAL_NAMES.map((s) => (n.signals[s] === undefined ? "-" : n.signals[s].toFixed(2)));
-  return { cells: [mark, n.name, "pass", ...scores, n.score?.toFixed(2) ?? "-"], reason: null, winner: isWinner };
+  return {
+    cells: [mark, n.name, "pass", ...scores, String(n.score ?? "-"), n.rawScore?.toFixed(2) ?? "-"],
+    reason: null,
+    winner: isWinner,
+  };
 }
 
 /** "1 GPU with 40 GiB, 8.25 CPU, 48.2 GiB memory; needs tier hypervisor (…); tenant acme; model m". */

@@ -29,14 +29,16 @@ describe("explainPlacement on the shipped examples", () => {
           passed: true,
           reason: null,
           signals: { gpuMemory: 10, isolationTier: 10, liveDemand: 9.89, fragmentation: 4.75, resourcesFit: 8.86 },
-          score: 8.81,
+          score: 9,
+          rawScore: 8.81,
         },
         {
           name: "gpu-h100-kata-01",
           passed: true,
           reason: null,
           signals: { gpuMemory: 8.79, isolationTier: 10, liveDemand: 3.88, fragmentation: 5.47, resourcesFit: 8.67 },
-          score: 7.37,
+          score: 7,
+          rawScore: 7.37,
         },
         {
           name: "gpu-a100-runc-01",
@@ -45,6 +47,7 @@ describe("explainPlacement on the shipped examples", () => {
             "needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); node is shared-kernel (default: weakest tier)",
           signals: {},
           score: null,
+          rawScore: null,
         },
         {
           name: "gpu-a100-kata-01",
@@ -52,6 +55,7 @@ describe("explainPlacement on the shipped examples", () => {
           reason: "needs 40 GiB on one GPU; no GPU has that free (largest free: 24 GiB)",
           signals: {},
           score: null,
+          rawScore: null,
         },
       ],
     });
@@ -94,6 +98,7 @@ describe("explainPlacement on the shipped examples", () => {
     const e = explainPlacement(shippedInput({ config }));
     const passing = e.nodes.filter((n) => n.passed);
     expect(passing.map((n) => n.name)).toEqual(["gpu-a100-kata-02", "gpu-h100-kata-01"]);
-    expect(passing.map((n) => n.score)).toEqual([9.89, 3.88]);
+    expect(passing.map((n) => n.score)).toEqual([10, 4]);
+    expect(passing.map((n) => n.rawScore)).toEqual([9.89, 3.88]);
   });
 });
