@@ -1,34 +1,20 @@
 /** `tierfit demand show`: the live-demand snapshot the extender would score with, read from Redis now. */
 import { type Command, Option } from "commander";
-import { pino } from "pino";
-import { unavailable } from "../../metrics/redis-client.js";
-import { openRedisSession, type RedisFlags } from "../../metrics/redis-session.js";
+import { readSnapshotOnce } from "../../metrics/read-snapshot-once.js";
+import type { RedisFlags } from "../../metrics/redis-session.js";
 import { formatSnapshotTable, snapshotToJson } from "../../metrics/snapshot-format.js";
-import { SnapshotReader } from "../../metrics/snapshot-reader.js";
 
 interface ShowOptions extends RedisFlags {
   readonly output: "table" | "json";
 }
 
 async function show(opts: ShowOptions): Promise<void> {
-  const session = await openRedisSession(opts);
-  try {
-    const reader = new SnapshotReader({
-      redis: session.redis,
-      keys: session.keys,
-      staleAfterSeconds: session.config.demand.staleAfterSeconds,
-      logger: pino({ level: "silent" }),
-    });
-    if (!(await reader.refresh())) throw unavailable(session.url, reader.status().lastError ?? "the read failed");
-    const snapshot = reader.current();
-    const text =
-      opts.output === "json"
-        ? `${JSON.stringify(snapshotToJson(snapshot, snapshot.takenAt), null, 2)}\n`
-        : formatSnapshotTable(snapshot, snapshot.takenAt);
-    process.stdout.write(text);
-  } finally {
-    session.close();
-  }
+  const snapshot = await readSnapshotOnce(opts);
+  const text =
+    opts.output === "json"
+      ? `${JSON.stringify(snapshotToJson(snapshot, snapshot.takenAt), null, 2)}\n`
+      : formatSnapshotTable(snapshot, snapshot.takenAt);
+  process.stdout.write(text);
 }
 
 export function registerDemandCommand(program: Command): void {

@@ -7,6 +7,7 @@ import { loadDemandFile } from "../../explain/demand-file.js";
 import { shippedExamples } from "../../explain/examples.js";
 import { explainPlacement, explanationJson } from "../../explain/explain.js";
 import { formatExplanation } from "../../explain/format-table.js";
+import { readSnapshotOnce } from "../../metrics/read-snapshot-once.js";
 import { EMPTY_DEMAND } from "../../scoring/demand-snapshot.js";
 
 interface ExplainOptions {
@@ -14,6 +15,8 @@ interface ExplainOptions {
   nodes?: string;
   podsOnNodes?: string;
   demand?: string;
+  redis?: string;
+  prefix?: string;
   config?: string;
   output: "table" | "json";
 }
@@ -52,6 +55,11 @@ export function registerExplainCommand(program: Command): void {
       "Pods already bound to those nodes (spec.nodeName); their tierfit.io/gpu-devices annotation says which GPUs they hold",
     )
     .option("--demand <file>", "a JSON live-demand snapshot (format below)")
+    .option(
+      "--redis <url>",
+      "read the live-demand snapshot from this Redis now, as `tierfit serve` does (instead of --demand)",
+    )
+    .option("--prefix <prefix>", "with --redis: the key prefix, overriding the config's redis.keyPrefix")
     .option("-c, --config <file>", "the tierfit config file (default: the built-in defaults)")
     .addOption(
       new Option("-o, --output <format>", "table for people, json for scripts")
@@ -59,15 +67,21 @@ export function registerExplainCommand(program: Command): void {
         .default("table"),
     )
     .addHelpText("after", DEMAND_HELP)
-    .action((opts: ExplainOptions) => {
+    .action(async (opts: ExplainOptions) => {
+      if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_INPUT", "give --demand or --redis, not both");
       const files = resolveFiles(opts);
       const config = loadConfig(opts.config);
+      const demand = opts.redis
+        ? await readSnapshotOnce({ config: opts.config, redis: opts.redis, prefix: opts.prefix })
+        : files.demand
+          ? loadDemandFile(files.demand, config)
+          : EMPTY_DEMAND;
       const explanation = explainPlacement({
         config,
         pod: loadPod(files.pod),
         nodes: loadNodes(files.nodes),
         podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
-        demand: files.demand ? loadDemandFile(files.demand, config) : EMPTY_DEMAND,
+        demand,
       });
       if (opts.output === "json") {
         process.stdout.write(`${JSON.stringify(explanationJson(explanation), null, 2)}\n`);
@@ -101,6 +115,6 @@ function resolveFiles(opts: ExplainOptions): Pick<ExplainOptions, "pod" | "nodes
     pod: examples.pod,
     nodes: examples.nodes,
     podsOnNodes: opts.podsOnNodes ?? examples.podsOnNodes,
-    demand: opts.demand ?? examples.demand,
+    demand: opts.redis ? undefined : (opts.demand ?? examples.demand),
   };
 }
