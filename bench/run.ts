@@ -5,6 +5,7 @@
  */
 import { benchEngine } from "./engine.js";
 import { benchExtender } from "./extender.js";
+import { benchOpenbPolicies } from "./openb-policies.js";
 import { benchRedisSnapshot } from "./redis-snapshot.js";
 import { benchScoring } from "./scoring.js";
 
@@ -18,6 +19,7 @@ interface BenchRow {
 const MODULES: readonly { readonly name: string; readonly run: () => Promise<readonly BenchRow[]> }[] = [
   { name: "engine", run: benchEngine },
   { name: "scoring", run: benchScoring },
+  { name: "openb-policies", run: benchOpenbPolicies },
   { name: "redis-snapshot", run: benchRedisSnapshot },
   { name: "extender", run: benchExtender },
 ];

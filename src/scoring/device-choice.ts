@@ -8,6 +8,8 @@
  *  - fragmentation: for a single shared GPU, the device whose use raises the node's
  *    fragmentation least (FGD's GPU choice); otherwise as binpack.
  * Ties go to the lowest device index, so whole-GPU pods take the lowest-index free devices.
+ * A policy may ignore tenancy (enforceIsolation false) or pick a shared GPU itself
+ * (chooseSharedDevice): the FGD paper's baselines do.
  */
 import { unitsOnDevice } from "../cluster/gpu-units.js";
 import type { DeviceAssignment, NodeState, PodRequest } from "../cluster/types.js";
