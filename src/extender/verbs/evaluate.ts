@@ -1,6 +1,7 @@
 /**
- * The part filter and prioritize share: decode the request, read the pod, gather the candidate
- * nodes in the mode kube-scheduler asked in, and run the core's decision over them.
+ * The part filter and prioritize share, after decoding: read the pod, gather the candidate nodes
+ * in the mode kube-scheduler asked in, and run the core's decision over them (or, for
+ * prioritize, reuse filter's when nothing changed).
  */
 import type { PodRequest } from "../../cluster/types.js";
 import type { TierfitConfig } from "../../config/schema.js";

@@ -1,0 +1,47 @@
+/**
+ * Isolation as DESIGN §3 states it, checked on every placement whatever policy made it, so a
+ * baseline that ignores tiers has its breaches counted. Written apart from src/scoring/tenancy.ts
+ * on purpose: a bug there must not hide itself here.
+ *  - tier: the node's isolation is weaker than the pod needs;
+ *  - sharing: a device the pod takes is held by another tenant's pod, and not both of them run at
+ *    a tier that lets tenants share a device (VM isolation).
+ */
+import type { Allocation, DeviceOccupant, NodeState, PodRequest } from "../../src/cluster/types.js";
+import type { TierConfig } from "../../src/config/schema.js";
+
+export interface IsolationBreach {
+  /** The node is weaker than the pod's tier. */
+  readonly weakNode: boolean;
+  /** Other tenants' pods on the devices the pod takes, where their tiers forbid sharing. */
+  readonly foreignNeighbours: number;
+}
+
+/** The pod's breaches if it takes `alloc` on `node` (the node as it was before the placement); null = none. */
+export function isolationBreach(
+  pod: PodRequest,
+  node: NodeState,
+  alloc: Allocation,
+  tiers: readonly TierConfig[],
+): IsolationBreach | null {
+  const weakNode = node.view.tier < pod.tier;
+  const tenant = pod.tenant === "" ? pod.namespace : pod.tenant;
+  const podShares = tiers[pod.tier]?.shareDevicesAcrossTenants === true;
+  let foreignNeighbours = 0;
+  for (const d of alloc.devices) {
+    const device = node.devices[d.index];
+    if (device === undefined) continue;
+    for (const o of device.occupants) {
+      if (o.podKey === pod.key || occupantTenant(o) === tenant) continue;
+      const bothShare = podShares && tiers[o.tier]?.shareDevicesAcrossTenants === true;
+      if (!bothShare) foreignNeighbours++;
+    }
+  }
+  return weakNode || foreignNeighbours > 0 ? { weakNode, foreignNeighbours } : null;
+}
+
+/** An occupant recorded without a tenant belongs to its namespace (the key's `namespace/` part). */
+function occupantTenant(o: DeviceOccupant): string {
+  if (o.tenant !== "") return o.tenant;
+  const slash = o.podKey.indexOf("/");
+  return slash < 0 ? "" : o.podKey.slice(0, slash);
+}

@@ -1,0 +1,59 @@
+/**
+ * The per-seed inputs of an inference run, built once and shared by every simulation of that seed
+ * (the smallest-cluster search re-runs the same load on smaller clusters): each service's load
+ * series, its serving profile with the device memory sizing assumes, and its tier.
+ */
+import { tierByName } from "../../../src/cluster/tier-match.js";
+import { TierfitError } from "../../../src/errors.js";
+import type { ModelProfile } from "../../../src/metrics/forecast/capacity.js";
+import type { ServiceSection } from "../../scenario/schema.js";
+import type { InferenceScenario } from "../../scenario/types.js";
+import { loadAzureLlmTrace, requestRate } from "../../workloads/azure-llm.js";
+import type { RateSeries } from "../../workloads/rate-series.js";
+import { type ServiceLoad, serviceLoad } from "./load-series.js";
+
+export interface PreparedService {
+  readonly section: ServiceSection;
+  readonly profile: ModelProfile;
+  readonly load: ServiceLoad;
+  readonly tier: number;
+}
+
+export function prepareServices(scenario: InferenceScenario, seed: number): PreparedService[] {
+  const inf = scenario.inference;
+  const total = inf.warmupSeconds + inf.durationSeconds;
+  const sources = new Map<string, RateSeries>();
+  return inf.services.map((svc) => {
+    let source = sources.get(svc.trace);
+    if (source === undefined) {
+      source = requestRate(loadAzureLlmTrace(svc.trace), inf.binSeconds);
+      if (source.requestsPerSecond.length < 2) {
+        throw new TierfitError(
+          "TF_ERR_INPUT",
+          `${svc.trace}: the trace spans less than two ${inf.binSeconds} s bins; nothing to repeat`,
+        );
+      }
+      sources.set(svc.trace, source);
+    }
+    const { gpuMemoryMiB, ...rest } = svc.profile;
+    return {
+      section: svc,
+      profile: { ...rest, gpuMemoryMiB: gpuMemoryMiB ?? serviceDeviceMemory(scenario, svc) },
+      load: serviceLoad(svc, source, total, seed),
+      tier: tierByName(scenario.config, svc.tier, `service ${svc.name}`, "TF_ERR_CONFIG"),
+    };
+  });
+}
+
+/** The smallest device among the node groups whose product the service accepts (the loader checked one exists). */
+function serviceDeviceMemory(scenario: InferenceScenario, svc: ServiceSection): number {
+  const table = scenario.config.gpu.productMemoryMiB;
+  const sizes = scenario.cluster.nodes
+    .filter((g) => g.gpus > 0 && (svc.gpuProducts.length === 0 || svc.gpuProducts.includes(g.product)))
+    .map((g) => g.gpuMemoryMiB ?? table[g.product] ?? 0)
+    .filter((m) => m > 0);
+  if (sizes.length === 0) {
+    throw new TierfitError("TF_ERR_CONFIG", `service ${svc.name}: no node group has a GPU it accepts`);
+  }
+  return Math.min(...sizes);
+}

@@ -1,0 +1,29 @@
+/**
+ * Run labels: the policy's name, and for inference runs the replica scaling it is paired with,
+ * `kube-default+static-peak` — so a report row says exactly what that run did.
+ */
+import { SCALING_MODES, type ScalingMode } from "./schema.js";
+
+export interface PolicyLabel {
+  readonly policy: string;
+  readonly scaling: ScalingMode | null;
+}
+
+/** Splits `name` or `name+scaling`; an unknown scaling is returned as a string for the loader to report. */
+export function splitPolicyLabel(label: string): { policy: string; scaling: string | null } {
+  const plus = label.indexOf("+");
+  if (plus < 0) return { policy: label, scaling: null };
+  return { policy: label.slice(0, plus), scaling: label.slice(plus + 1) };
+}
+
+export function isScalingMode(text: string): text is ScalingMode {
+  return (SCALING_MODES as readonly string[]).includes(text);
+}
+
+/** The label of a loaded scenario (already validated); throws on a malformed one, a programmer error. */
+export function parsePolicyLabel(label: string): PolicyLabel {
+  const { policy, scaling } = splitPolicyLabel(label);
+  if (scaling === null) return { policy, scaling: null };
+  if (!isScalingMode(scaling)) throw new Error(`policy label ${label}: unknown scaling ${scaling}`);
+  return { policy, scaling };
+}
