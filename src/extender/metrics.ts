@@ -2,7 +2,9 @@
  * The extender's Prometheus metrics, in a registry of its own per app instance (so tests and
  * several apps in one process never share counters). Ages are computed when scraped.
  */
+
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { DemandStatus } from "./ports.js";
 
 export type Verb = "filter" | "prioritize" | "bind" | "preempt";
 
@@ -69,6 +71,29 @@ export class ExtenderMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.demandAgeMs() / 1000);
+      },
+    });
+  }
+
+  /** Redis connectivity and how many live-demand entries are stale (their signal is neutral). */
+  watchDemand(status: () => DemandStatus): void {
+    new Gauge({
+      name: "tierfit_demand_redis_connected",
+      help: "1 while the live-demand reader is connected to Redis, else 0.",
+      registers: [this.registry],
+      collect() {
+        this.set(status().connected ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "tierfit_demand_stale_entries",
+      help: "Live-demand entries older than demand.staleAfterSeconds (scored per demand.onStale), by kind.",
+      labelNames: ["kind"],
+      registers: [this.registry],
+      collect() {
+        const s = status();
+        this.set({ kind: "node" }, s.staleNodes);
+        this.set({ kind: "model" }, s.staleModels);
       },
     });
   }

@@ -41,3 +41,13 @@ export interface PodSource {
   /** The pod as the API server has it now; null when it does not exist. */
   getPod(namespace: string, name: string): Promise<V1Pod | null>;
 }
+
+/** Health of the live-demand source (Redis), for /readyz and /metrics. Absent when tierfit runs without Redis. */
+export interface DemandStatus {
+  readonly connected: boolean;
+  /** When the snapshot was last refreshed from Redis, ms since epoch; null if never. */
+  readonly lastRefreshAt: number | null;
+  readonly lastError: string | null;
+  readonly staleNodes: number;
+  readonly staleModels: number;
+}

@@ -4,13 +4,14 @@
  * module-level.
  */
 import type { Logger } from "pino";
+import type { Allocation, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
 import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
 import { DecisionCache } from "./decision-cache.js";
 import { DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } from "./explain.js";
 import { ExtenderMetrics } from "./metrics.js";
 import { NodeViewCache } from "./node-views.js";
-import type { Binder, ClusterCache, PodSource } from "./ports.js";
+import type { Binder, ClusterCache, DemandStatus, PodSource } from "./ports.js";
 import { DEFAULT_RECENT_PODS, RecentPods, type RecentPodsOptions } from "./recent-pods.js";
 
 /** The Kubernetes side of the extender; absent in --standalone. */
@@ -27,6 +28,13 @@ export interface ExtenderDeps {
   demand(): DemandSnapshot;
   /** Wall clock, ms since epoch. */
   now(): number;
+  /** Health of the live-demand source, shown in /readyz and /metrics; absent without Redis. */
+  readonly demandStatus?: () => DemandStatus;
+  /**
+   * Called after a pod is bound, so the live-demand view counts its load before telemetry shows
+   * it (metrics lag placements; without this a burst piles onto the node that looked idlest).
+   */
+  readonly onPlaced?: (pod: PodRequest, allocation: Allocation, at: number) => void;
   /** null = --standalone: no node cache, no API writes. */
   readonly kube: KubePorts | null;
   /** Defaults to pino at info on stdout. */
@@ -61,6 +69,7 @@ export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
       return takenAt > 0 ? Math.max(0, deps.now() - takenAt) : Number.POSITIVE_INFINITY;
     },
   });
+  if (deps.demandStatus) metrics.watchDemand(deps.demandStatus);
   return {
     deps,
     metrics,

@@ -9,28 +9,12 @@ import { defaultConfig } from "../../src/config/load.js";
 import { Bridge } from "../../src/metrics/bridge/bridge.js";
 import { buildTargets } from "../../src/metrics/bridge/targets.js";
 import { redisKeys } from "../../src/metrics/redis-schema.js";
-import { deleteKeys, serveRoutes } from "../metrics/support.js";
+import { dcgmUtilPage, deleteKeys, serveRoutes } from "../metrics/support.js";
 import { redisUnavailableReason, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { runCli } from "./run-cli.js";
 
 const url = testRedisUrl();
 if (url === null) console.warn(`skipping explain --redis tests: ${redisUnavailableReason()}`);
-
-/** DCGM exporter text for one node's four GPUs, all busy at `util` percent. */
-function dcgmPage(host: string, util: number): string {
-  const lines = ["# HELP DCGM_FI_DEV_GPU_UTIL GPU utilization (in %).", "# TYPE DCGM_FI_DEV_GPU_UTIL gauge"];
-  const series = (name: string, v: number) =>
-    [0, 1, 2, 3].map(
-      (gpu) =>
-        `${name}{gpu="${gpu}",UUID="GPU-${host}-${gpu}",device="nvidia${gpu}",modelName="NVIDIA H100 80GB HBM3",Hostname="${host}"} ${v}`,
-    );
-  lines.push(...series("DCGM_FI_DEV_GPU_UTIL", util));
-  lines.push("# HELP DCGM_FI_DEV_FB_USED Framebuffer memory used (in MiB).", "# TYPE DCGM_FI_DEV_FB_USED gauge");
-  lines.push(...series("DCGM_FI_DEV_FB_USED", 70000));
-  lines.push("# HELP DCGM_FI_DEV_FB_FREE Framebuffer memory free (in MiB).", "# TYPE DCGM_FI_DEV_FB_FREE gauge");
-  lines.push(...series("DCGM_FI_DEV_FB_FREE", 11559));
-  return `${lines.join("\n")}\n`;
-}
 
 describe.skipIf(url === null)("tierfit explain --redis", () => {
   const prefix = uniquePrefix();
@@ -39,7 +23,7 @@ describe.skipIf(url === null)("tierfit explain --redis", () => {
 
   beforeAll(async () => {
     redis = new Redis(url!);
-    server = await serveRoutes({ "/dcgm": () => dcgmPage("gpu-h100-kata-01", 97) });
+    server = await serveRoutes({ "/dcgm": () => dcgmUtilPage("gpu-h100-kata-01", 97) });
     const bridge = new Bridge({
       targets: buildTargets([`${server.url}/dcgm`], []),
       redis,

@@ -12,6 +12,7 @@ import { defaultConfig } from "../../src/config/load.js";
 import type { TierfitConfig } from "../../src/config/schema.js";
 import { buildExtenderApp } from "../../src/extender/app.js";
 import type { Binder, BindTarget, PodSource } from "../../src/extender/ports.js";
+import type { ExtenderDeps } from "../../src/extender/runtime.js";
 import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
 
 export const NOW = Date.parse("2026-11-24T12:00:00Z");
@@ -27,6 +28,8 @@ export interface HarnessOptions {
   readonly missing?: readonly string[];
   readonly bodyLimit?: number;
   readonly config?: TierfitConfig;
+  readonly demandStatus?: ExtenderDeps["demandStatus"];
+  readonly onPlaced?: ExtenderDeps["onPlaced"];
 }
 
 export interface Harness {
@@ -77,6 +80,8 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
           podSource,
         },
     logger,
+    demandStatus: opts.demandStatus,
+    onPlaced: opts.onPlaced,
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
   });
   return {

@@ -26,6 +26,8 @@ describe("tierfit serve", () => {
       ["--standalone", true],
       ["--tls-cert", true],
       ["--tls-key", true],
+      ["--redis", true],
+      ["--no-redis", true],
     ]);
   });
 

@@ -65,3 +65,19 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
     cursor = next;
   } while (cursor !== "0");
 }
+
+/** DCGM exporter text for one node's four GPUs, all busy at `util` percent. */
+export function dcgmUtilPage(host: string, util: number): string {
+  const lines = ["# HELP DCGM_FI_DEV_GPU_UTIL GPU utilization (in %).", "# TYPE DCGM_FI_DEV_GPU_UTIL gauge"];
+  const series = (name: string, v: number) =>
+    [0, 1, 2, 3].map(
+      (gpu) =>
+        `${name}{gpu="${gpu}",UUID="GPU-${host}-${gpu}",device="nvidia${gpu}",modelName="NVIDIA H100 80GB HBM3",Hostname="${host}"} ${v}`,
+    );
+  lines.push(...series("DCGM_FI_DEV_GPU_UTIL", util));
+  lines.push("# HELP DCGM_FI_DEV_FB_USED Framebuffer memory used (in MiB).", "# TYPE DCGM_FI_DEV_FB_USED gauge");
+  lines.push(...series("DCGM_FI_DEV_FB_USED", 70000));
+  lines.push("# HELP DCGM_FI_DEV_FB_FREE Framebuffer memory free (in MiB).", "# TYPE DCGM_FI_DEV_FB_FREE gauge");
+  lines.push(...series("DCGM_FI_DEV_FB_FREE", 11559));
+  return `${lines.join("\n")}\n`;
+}

@@ -14,6 +14,7 @@ import { buildExtenderApp } from "../../extender/app.js";
 import { startKubeCluster } from "../../extender/kube/index.js";
 import { ExtenderMetrics } from "../../extender/metrics.js";
 import type { KubePorts } from "../../extender/runtime.js";
+import { startLiveDemand } from "../../metrics/live-demand.js";
 import { EMPTY_DEMAND } from "../../scoring/demand-snapshot.js";
 
 export const DEFAULT_PORT = 8888;
@@ -25,6 +26,8 @@ interface ServeOptions {
   readonly standalone?: boolean;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  /** Redis URL overriding redis.url; false with --no-redis. */
+  readonly redis: string | boolean;
 }
 
 function parsePort(value: string): number {
@@ -95,10 +98,17 @@ async function serve(opts: ServeOptions): Promise<void> {
       );
     }
   }
+  const live =
+    opts.redis === false
+      ? null
+      : startLiveDemand(config.current(), logger, {
+          url: typeof opts.redis === "string" ? opts.redis : undefined,
+          ledger: kube?.cache.ledger,
+        });
   const app = buildExtenderApp({
     config: () => config.current(),
-    // TODO(lead): wire the Redis demand reader here once src/metrics provides one.
-    demand: () => EMPTY_DEMAND,
+    demand: live ? () => live.current() : () => EMPTY_DEMAND,
+    ...(live ? { demandStatus: () => live.status(), onPlaced: live.onPlaced } : {}),
     now: () => Date.now(),
     kube,
     logger,
@@ -108,6 +118,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   try {
     await app.listen({ port: opts.port, host: opts.host });
   } catch (err) {
+    await live?.stop();
     await kube?.stop();
     config.close();
     throw new TierfitError(
@@ -116,7 +127,12 @@ async function serve(opts: ServeOptions): Promise<void> {
     );
   }
   logger.info(
-    { standalone: Boolean(opts.standalone), https: tls !== undefined, config: opts.config ?? "built-in defaults" },
+    {
+      standalone: Boolean(opts.standalone),
+      https: tls !== undefined,
+      config: opts.config ?? "built-in defaults",
+      liveDemand: live ? live.url : "off (--no-redis)",
+    },
     "tierfit extender serving",
   );
   await new Promise<void>((resolve) => {
@@ -128,6 +144,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     process.once("SIGINT", stop);
   });
   await app.close();
+  await live?.stop();
   await kube?.stop();
   config.close();
 }
@@ -147,6 +164,11 @@ export function registerServeCommand(program: Command): void {
     )
     .option("--tls-cert <file>", "PEM certificate to serve HTTPS (with --tls-key; for the extender's enableHTTPS)")
     .option("--tls-key <file>", "PEM private key for --tls-cert")
+    .option("--redis <url>", "Redis holding live GPU telemetry and inference demand (default: the config's redis.url)")
+    .option(
+      "--no-redis",
+      "score without live demand (the liveDemand signal is neutral); otherwise an unreachable Redis is retried in the background and never delays a request",
+    )
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });

@@ -91,6 +91,7 @@ export async function bindVerb(rt: ExtenderRuntime, body: unknown): Promise<Verb
     ledger.release(pod.key);
     return fail(`binding ${key} to ${args.Node} failed: ${message(err)}`);
   }
+  rt.deps.onPlaced?.(pod, chosen, now);
   rt.recentPods.forget(args.PodUID);
   rt.metrics.podsPlaced.inc({ tier: config.tiers[pod.tier]?.name ?? String(pod.tier) });
   rt.recorder.recordBinding(pod.key, explainBinding(chosen, rt.deps.now()));
