@@ -1,15 +1,5 @@
-/**
- * `tierfit explain --redis`: live GPU telemetry scraped by the bridge into a real Redis changes
- * the liveDemand score exactly where the cluster is busy; nodes without data stay neutral.
- */
-import { Redis } from "ioredis";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultConfig } from "../../src/config/load.js";
-import { Bridge } from "../../src/metrics/bridge/bridge.js";
-import { buildTargets } from "../../src/metrics/bridge/targets.js";
-import { redisKeys } from "../../src/metrics/redis-schema.js";
-import { dcgmUtilPage, deleteKeys, serveRoutes } from "../metrics/support.js";
+import { seedDcgmTelemetry } from "../metrics/support.js";
 import { redisUnavailableReason, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { runCli } from "./run-cli.js";
 
@@ -18,28 +8,13 @@ if (url === null) console.warn(`skipping explain --redis tests: ${redisUnavailab
 
 describe.skipIf(url === null)("tierfit explain --redis", () => {
   const prefix = uniquePrefix();
-  let redis: Redis;
-  let server: Awaited<ReturnType<typeof serveRoutes>>;
+  let telemetry: { cleanup(): Promise<void> };
 
   beforeAll(async () => {
-    redis = new Redis(url!);
-    server = await serveRoutes({ "/dcgm": () => dcgmUtilPage("gpu-h100-kata-01", 97) });
-    const bridge = new Bridge({
-      targets: buildTargets([`${server.url}/dcgm`], []),
-      redis,
-      keys: redisKeys(prefix),
-      config: defaultConfig().redis,
-      logger: pino({ level: "silent" }),
-      scrapeTimeoutMs: 2000,
-    });
-    await bridge.runRound();
+    telemetry = await seedDcgmTelemetry(url!, prefix, "gpu-h100-kata-01", 97);
   });
 
-  afterAll(async () => {
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
-    await server.close();
-  });
+  afterAll(() => telemetry.cleanup());
 
   it("scores the busy node down and leaves nodes without telemetry neutral", async () => {
     const r = await runCli(["explain", "--redis", url!, "--prefix", prefix, "--output", "json"]);

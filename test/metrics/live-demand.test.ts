@@ -1,22 +1,13 @@
-/**
- * What `tierfit serve` runs for live demand: against a real Redis it serves the snapshot from
- * memory and counts bound pods until telemetry catches up; with Redis unreachable it answers at
- * once with no data (neutral live scores) and says so in its status.
- */
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Allocation, PodRequest } from "../../src/cluster/types.js";
 import { defaultConfig } from "../../src/config/load.js";
 import type { TierfitConfig } from "../../src/config/schema.js";
-import { Bridge } from "../../src/metrics/bridge/bridge.js";
-import { buildTargets } from "../../src/metrics/bridge/targets.js";
 import { startLiveDemand } from "../../src/metrics/live-demand.js";
-import { redisKeys } from "../../src/metrics/redis-schema.js";
 import { expectedUtilisation } from "../../src/scoring/demand-snapshot.js";
 import { podRequest } from "../support/core-builders.js";
 import { redisUnavailableReason, testRedisUrl, uniquePrefix } from "../support/redis.js";
-import { dcgmUtilPage, deleteKeys, serveRoutes } from "./support.js";
+import { seedDcgmTelemetry } from "./support.js";
 
 const url = testRedisUrl();
 if (url === null) console.warn(`skipping live-demand tests: ${redisUnavailableReason()}`);
@@ -37,28 +28,13 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 
 describe.skipIf(url === null)("startLiveDemand against a real Redis", () => {
   const prefix = uniquePrefix();
-  let redis: Redis;
-  let server: Awaited<ReturnType<typeof serveRoutes>>;
+  let telemetry: { cleanup(): Promise<void> };
 
   beforeAll(async () => {
-    redis = new Redis(url!);
-    server = await serveRoutes({ "/dcgm": () => dcgmUtilPage("gpu-1", 20) });
-    const bridge = new Bridge({
-      targets: buildTargets([`${server.url}/dcgm`], []),
-      redis,
-      keys: redisKeys(prefix),
-      config: defaultConfig().redis,
-      logger: silent,
-      scrapeTimeoutMs: 2000,
-    });
-    await bridge.runRound();
+    telemetry = await seedDcgmTelemetry(url!, prefix, "gpu-1", 20);
   });
 
-  afterAll(async () => {
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
-    await server.close();
-  });
+  afterAll(() => telemetry.cleanup());
 
   it("serves the snapshot from memory and adds a bound pod's load until newer telemetry arrives", async () => {
     const live = startLiveDemand(configWith(prefix), silent, { url: url! });

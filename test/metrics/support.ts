@@ -2,8 +2,12 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { Writable } from "node:stream";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { type Logger, pino } from "pino";
+import { defaultConfig } from "../../src/config/load.js";
+import { Bridge } from "../../src/metrics/bridge/bridge.js";
+import { buildTargets } from "../../src/metrics/bridge/targets.js";
+import { redisKeys } from "../../src/metrics/redis-schema.js";
 
 export function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/metrics/${name}`, import.meta.url), "utf8");
@@ -80,4 +84,34 @@ export function dcgmUtilPage(host: string, util: number): string {
   lines.push("# HELP DCGM_FI_DEV_FB_FREE Framebuffer memory free (in MiB).", "# TYPE DCGM_FI_DEV_FB_FREE gauge");
   lines.push(...series("DCGM_FI_DEV_FB_FREE", 11559));
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Real GPU telemetry in Redis, the way production gets it: one bridge round scraping a local
+ * DCGM exporter page for `host` at `util` percent. `cleanup()` deletes the keys and closes everything.
+ */
+export async function seedDcgmTelemetry(
+  url: string,
+  prefix: string,
+  host: string,
+  util: number,
+): Promise<{ cleanup(): Promise<void> }> {
+  const redis = new Redis(url);
+  const server = await serveRoutes({ "/dcgm": () => dcgmUtilPage(host, util) });
+  const bridge = new Bridge({
+    targets: buildTargets([`${server.url}/dcgm`], []),
+    redis,
+    keys: redisKeys(prefix),
+    config: defaultConfig().redis,
+    logger: pino({ level: "silent" }),
+    scrapeTimeoutMs: 2000,
+  });
+  await bridge.runRound();
+  return {
+    async cleanup() {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+      await server.close();
+    },
+  };
 }
