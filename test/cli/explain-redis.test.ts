@@ -22,7 +22,7 @@ describe.skipIf(url === null)("tierfit explain --redis", () => {
     const nodes = JSON.parse(r.stdout).nodes as { name: string; passed: boolean; signals: Record<string, number> }[];
     const live = Object.fromEntries(nodes.filter((n) => n.passed).map((n) => [n.name, n.signals.liveDemand]));
     expect(live["gpu-a100-kata-02"]).toBe(5);
-    expect(live["gpu-h100-kata-01"]).toBeLessThan(1);
+    expect(live["gpu-h100-kata-01"]).toBeLessThan(5);
   });
 
   it("refuses --demand together with --redis", async () => {
