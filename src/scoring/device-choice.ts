@@ -8,12 +8,18 @@
  *  - fragmentation: for a single shared GPU, the device whose use raises the node's
  *    fragmentation least (FGD's GPU choice); otherwise as binpack.
  * Ties go to the lowest device index, so whole-GPU pods take the lowest-index free devices.
+ * Under a policy that runs the liveDemand signal, a device whose predicted compute with the pod
+ * would exceed `demand.targetUtilisation` ranks after every device with headroom (least loaded
+ * first), so packing never stacks replicas onto a busy GPU while the node has a quieter one.
+ * Devices without fresh telemetry rank by packing alone, exactly as with no live data.
  * A policy may ignore tenancy (enforceIsolation false) or pick a shared GPU itself
  * (chooseSharedDevice): the FGD paper's baselines do.
  */
 import { unitsOnDevice } from "../cluster/gpu-units.js";
 import type { DeviceAssignment, NodeState, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
+import type { NodeTelemetry } from "./demand-snapshot.js";
+import { deviceUtilisation, freshTelemetry, podDeviceLoad } from "./device-load.js";
 import { type CompiledMix, compileMix, fragmentationAfter } from "./fragmentation.js";
 import { gpuShortfall, productAllowed, unitsNeeded } from "./gpu-fit.js";
 import type { DevicePacking, ScoringPolicy, SharedDeviceChooser } from "./policy.js";
@@ -47,14 +53,19 @@ export class DevicePlan {
   /** The policy's tenancy rule and shared-GPU choice (policy.ts); absent policy = isolate, packing decides. */
   readonly isolate: boolean;
   readonly chooser: SharedDeviceChooser | undefined;
+  /** Compute (0..1 of a GPU) the pod is expected to add to each device (device-load.ts). */
+  readonly podLoad: number;
 
+  /** `live`: the context whose demand snapshot the choice heeds; null = memory and tenancy only. */
   constructor(
     readonly pod: PodRequest,
     readonly packing: DevicePacking,
     readonly mix: CompiledMix,
     readonly config: TierfitConfig,
     policy?: Pick<ScoringPolicy, "enforceIsolation" | "chooseSharedDevice">,
+    readonly live: ScoringContext | null = null,
   ) {
+    this.podLoad = live === null ? 0 : podDeviceLoad(pod, live);
     this.isolate = policy?.enforceIsolation !== false;
     this.chooser = policy?.chooseSharedDevice;
     this.tenant = effectiveTenant(pod);
@@ -106,9 +117,21 @@ export function packingFor(pod: PodRequest, ctx: ScoringContext): DevicePacking 
 }
 
 /**
+ * Whether device choice heeds live demand: only for a policy that scores it (tierfit's; the
+ * baselines know nothing of utilisation) and only when there is some to heed.
+ */
+function heedsDemand(pod: PodRequest, ctx: ScoringContext): boolean {
+  if (pod.gpuCount === 0 || ctx.demand.nodes.size === 0) return false;
+  const signals = ctx.policy.signals;
+  for (let i = 0; i < signals.length; i++) if (signals[i].name === "liveDemand") return true;
+  return false;
+}
+
+/**
  * One plan per pod object, shared by every signal that looks at devices (isolation, memory,
- * fragmentation) so a node's devices are examined once per pod. Keyed by the pod object, which
- * is immutable; rebuilt when the packing, mix or config differ from the cached plan's.
+ * fragmentation, live demand) so a node's devices are examined once per pod. Keyed by the pod
+ * object, which is immutable; rebuilt when the packing, mix or config differ from the cached
+ * plan's, or, for a plan that heeds live demand, the snapshot or the clock.
  */
 const plans = new WeakMap<PodRequest, DevicePlan>();
 
@@ -117,16 +140,20 @@ export function devicePlanFor(pod: PodRequest, ctx: ScoringContext): DevicePlan 
   const mix = compileMix(ctx.workloadMix);
   const cached = plans.get(pod);
   const policy = ctx.policy;
+  const live = heedsDemand(pod, ctx) ? ctx : null;
   if (
     cached &&
     cached.packing === packing &&
     cached.mix === mix &&
     cached.config === ctx.config &&
     cached.isolate === (policy.enforceIsolation !== false) &&
-    cached.chooser === policy.chooseSharedDevice
+    cached.chooser === policy.chooseSharedDevice &&
+    (cached.live === null
+      ? live === null
+      : live !== null && cached.live.demand === live.demand && cached.live.now === live.now)
   )
     return cached;
-  const plan = new DevicePlan(pod, packing, mix, ctx.config, policy);
+  const plan = new DevicePlan(pod, packing, mix, ctx.config, policy, live);
   plans.set(pod, plan);
   return plan;
 }
@@ -150,6 +177,7 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
   const spread = plan.packing === "spread";
   const anyProduct = pod.gpuProducts.length === 0;
   const milli = pod.gpuMemory.kind === "milli" ? pod.gpuMemory.milli : 0;
+  const telemetry = plan.live === null ? null : freshTelemetry(node, plan.live);
   for (let i = 0; i < devices.length; i++) {
     const gpu = gpus[i];
     if (gpu.memoryMiB <= 0 || !(anyProduct || productAllowed(pod, gpu))) continue;
@@ -165,9 +193,19 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
       continue;
     plan.open++;
     const leftover = (device.freeUnits - units) / device.capacityUnits;
-    plan.offer(i, units, spread ? -leftover : leftover);
+    const over = telemetry === null ? 0 : loadOverTarget(telemetry, node, i, plan);
+    // Packing keys lie in -1..1; an over-target device's key is above them all, least loaded first.
+    plan.offer(i, units, over > 0 ? 2 + over : spread ? -leftover : leftover);
   }
   return settle(plan, plan.count >= need);
+}
+
+/** The device's predicted load with the pod when it exceeds the target; 0 when within it or unknown. */
+function loadOverTarget(telemetry: NodeTelemetry, node: NodeState, i: number, plan: DevicePlan): number {
+  const util = deviceUtilisation(telemetry, node, i);
+  if (util === null) return 0;
+  const after = util + plan.podLoad;
+  return after > plan.config.demand.targetUtilisation ? after : 0;
 }
 
 function settle(plan: DevicePlan, ok: boolean): boolean {

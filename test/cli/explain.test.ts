@@ -49,7 +49,7 @@ describe("tierfit explain", () => {
     expect(r.stderr).toMatch(
       /^tierfit: no --pod\/--nodes given; explaining the shipped example in \S+config\/examples \(pod\.yaml, nodes\.yaml, pods-on-nodes\.yaml, demand\.json\)\n$/,
     );
-    expect(r.stdout).toContain("Winner: gpu-a100-kata-02 (score 9, raw 8.81)");
+    expect(r.stdout).toContain("Winner: gpu-a100-kata-02 (score 9, raw 8.84)");
     expect(r.stdout).toContain("gpu-a100-runc-01  fail    needs tier hypervisor");
     // Piped (not a TTY): no colour codes.
     expect(r.stdout).not.toContain("\u001b[");

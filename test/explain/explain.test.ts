@@ -28,17 +28,20 @@ describe("explainPlacement on the shipped examples", () => {
           name: "gpu-a100-kata-02",
           passed: true,
           reason: null,
-          signals: { gpuMemory: 10, isolationTier: 10, liveDemand: 9.89, fragmentation: 4.75, resourcesFit: 8.86 },
+          signals: { gpuMemory: 10, isolationTier: 10, liveDemand: 10, fragmentation: 4.75, resourcesFit: 8.86 },
           score: 9,
-          rawScore: 8.81,
+          rawScore: 8.84,
         },
         {
           name: "gpu-h100-kata-01",
           passed: true,
           reason: null,
-          signals: { gpuMemory: 8.79, isolationTier: 10, liveDemand: 3.88, fragmentation: 5.47, resourcesFit: 8.67 },
+          // Its snug fit, GPU 0, runs at 91 %; no GPU has headroom for the replica's 0.4 GPU under
+          // the 85 % target, so it would get the least loaded one (GPU 3, 0.5 + 0.4 = 0.9) and
+          // strand half of that GPU's memory.
+          signals: { gpuMemory: 5.02, isolationTier: 10, liveDemand: 6.67, fragmentation: 4.26, resourcesFit: 8.67 },
           score: 7,
-          rawScore: 7.37,
+          rawScore: 6.56,
         },
         {
           name: "gpu-a100-runc-01",
@@ -98,7 +101,7 @@ describe("explainPlacement on the shipped examples", () => {
     const e = explainPlacement(shippedInput({ config }));
     const passing = e.nodes.filter((n) => n.passed);
     expect(passing.map((n) => n.name)).toEqual(["gpu-a100-kata-02", "gpu-h100-kata-01"]);
-    expect(passing.map((n) => n.score)).toEqual([10, 4]);
-    expect(passing.map((n) => n.rawScore)).toEqual([9.89, 3.88]);
+    expect(passing.map((n) => n.score)).toEqual([10, 7]);
+    expect(passing.map((n) => n.rawScore)).toEqual([10, 6.67]);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * The load forecast-driven scaling sizes for: the service's observed request rate, kept at a
  * coarser step over a bounded window (what the forecast job reads from Redis), forecast one
- * horizon ahead by src/metrics/forecast's backtested method choice. The target is the larger of
- * the forecast and the current rate, plus headroom: a forecast that undershoots a rising load
- * must not scale below what is already arriving.
+ * horizon ahead by src/metrics/forecast's backtested method choice. The target rate is the larger
+ * of the forecast and the busiest minute since the last resize, plus headroom; its token sizes
+ * are the largest seen since the last resize. A forecast of the mean undershoots minute-level
+ * bursts, and a burst of long requests needs as much KV cache and compute as a burst of requests,
+ * so scaling to the current minute alone leaves load unserved before the next resize.
  */
 import { forecastSeries } from "../../../src/metrics/forecast/forecast-series.js";
 import type { SeriesPoint } from "../../../src/metrics/forecast/series.js";
@@ -15,6 +17,8 @@ export type ForecastSettings = InferenceSection["forecast"];
 /** Observed request rate, one averaged point per step, oldest dropped past the window. */
 export class RateHistory {
   #points: SeriesPoint[] = [];
+  /** Bumped whenever the points change, so a forecast of unchanged points is reused. */
+  #version = 0;
   #stepStart = 0;
   #sum = 0;
   #seconds = 0;
@@ -39,11 +43,16 @@ export class RateHistory {
       let drop = 0;
       while (drop < this.#points.length && this.#points[drop].t < oldest) drop++;
       if (drop > 0) this.#points = this.#points.slice(drop);
+      this.#version++;
     }
   }
 
   get points(): readonly SeriesPoint[] {
     return this.#points;
+  }
+
+  get version(): number {
+    return this.#version;
   }
 }
 
@@ -55,17 +64,34 @@ export interface Target {
   readonly backtestError: number;
 }
 
-export function forecastTarget(history: RateHistory, current: LoadPoint, settings: ForecastSettings): Target {
+type RateForecast = ReturnType<typeof forecastSeries>;
+
+/**
+ * Forecasts per history: the forecast is a function of the points alone (it is made for the last
+ * point plus the horizon), so between two history steps it is the same and is not recomputed.
+ */
+const forecasts = new WeakMap<RateHistory, { version: number; forecast: RateForecast }>();
+
+function forecastOf(history: RateHistory, settings: ForecastSettings): RateForecast {
+  const cached = forecasts.get(history);
+  if (cached !== undefined && cached.version === history.version) return cached.forecast;
   const forecast = forecastSeries(history.points, {
     horizonSeconds: settings.horizonSeconds,
     halfLifeSeconds: settings.halfLifeSeconds,
     seasonSeconds: settings.seasonSeconds ?? undefined,
     backtestPoints: settings.backtestPoints,
   });
+  forecasts.set(history, { version: history.version, forecast });
+  return forecast;
+}
+
+/** `recent`: the worst load since the last resize (load-series.ts peakOver). */
+export function forecastTarget(history: RateHistory, recent: LoadPoint, settings: ForecastSettings): Target {
+  const forecast = forecastOf(history, settings);
   const predicted = forecast === null ? null : Math.max(0, forecast.value);
-  const rps = Math.max(predicted ?? 0, current.rps) * (1 + settings.headroom);
+  const rps = Math.max(predicted ?? 0, recent.rps) * (1 + settings.headroom);
   return {
-    load: { ...current, rps },
+    load: { ...recent, rps },
     forecastRps: predicted,
     method: forecast?.method ?? null,
     backtestError: forecast?.backtestError ?? 0,

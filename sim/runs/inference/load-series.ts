@@ -49,6 +49,23 @@ export function loadAt(load: ServiceLoad, bin: number): LoadPoint {
   return { rps: load.rps[b], contextTokens: load.contextTokens[b], generatedTokens: load.generatedTokens[b] };
 }
 
+/**
+ * The worst load over bins [from, to]: the largest rate and, separately, the largest token sizes
+ * (a burst of long requests costs as much as a burst of requests).
+ */
+export function peakOver(load: ServiceLoad, from: number, to: number): LoadPoint {
+  const last = Math.min(to, load.rps.length - 1);
+  let peak = loadAt(load, last);
+  for (let b = Math.max(0, from); b < last; b++) {
+    peak = {
+      rps: Math.max(peak.rps, load.rps[b]),
+      contextTokens: Math.max(peak.contextTokens, load.contextTokens[b]),
+      generatedTokens: Math.max(peak.generatedTokens, load.generatedTokens[b]),
+    };
+  }
+  return peak;
+}
+
 /** Bins the source covers completely (a short last bin reads low and is not repeated). */
 function fullBins(source: RateSeries): number {
   const n = source.requestsPerSecond.length;

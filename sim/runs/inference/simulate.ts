@@ -24,7 +24,7 @@ import type { RunSeries } from "../../results.js";
 import type { ScalingMode } from "../../scenario/schema.js";
 import type { InferenceScenario } from "../../scenario/types.js";
 import { forecastTarget, RateHistory } from "./forecast-target.js";
-import { type LoadPoint, loadAt } from "./load-series.js";
+import { type LoadPoint, loadAt, peakOver } from "./load-series.js";
 import type { PreparedService } from "./prepare.js";
 import { type Serving, serve } from "./serving.js";
 import { deviceKey, SimDemand } from "./sim-demand.js";
@@ -149,7 +149,9 @@ export function simulateInference(input: SimulateInput): InferenceOutcome {
         demand.setModel(run.prepared.section.name, run.current.rps, run.replicas.length, null, nowMs);
         continue;
       }
-      const target = forecastTarget(run.history!, run.current, inf.forecast);
+      const bin = Math.floor(k.now / inf.binSeconds);
+      const recent = peakOver(run.prepared.load, bin - Math.ceil(interval / inf.binSeconds) + 1, bin);
+      const target = forecastTarget(run.history!, recent, inf.forecast);
       const plan = rescale(
         run.replicas.map((r) => ({ key: r.key, ordinal: r.ordinal, memoryMiB: r.memoryMiB, placed: r.node !== null })),
         target.load,

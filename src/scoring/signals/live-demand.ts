@@ -1,9 +1,10 @@
 /**
- * Live demand: prefer nodes whose GPUs have headroom under `demand.targetUtilisation` for the
- * load the pod is expected to bring. The node's load is its devices' mean utilisation plus the
- * pending placements the samples have not caught up with (expectedUtilisation). The pod's load
- * per device comes from its model's forecast when there is one (forecast compute per replica,
- * spread over the pod's GPUs); otherwise it is taken as 0 and the signal is plain headroom.
+ * Live demand: is there compute headroom, under `demand.targetUtilisation`, for the load the pod
+ * is expected to bring, on the devices it would actually get? The prediction per device is
+ * device-load.ts's (sampled utilisation, plus pending placements, plus the pod's forecast
+ * compute per replica); the devices are device choice's, which itself steers away from devices
+ * without headroom. Headroom is what matters, not idleness: a busy node that stays within the
+ * target scores as well as an idle one, so replicas consolidate onto GPUs already powered.
  *
  * Framebuffer use is deliberately not read: inference servers preallocate most of a GPU's memory
  * (vLLM's gpu_memory_utilization defaults to 0.9), so it says nothing about headroom, and the
@@ -14,49 +15,48 @@
  */
 import type { NodeState, PodRequest } from "../../cluster/types.js";
 import { expectedUtilisation, type NodeTelemetry } from "../demand-snapshot.js";
+import { chooseFinal, type DevicePlan, devicePlanFor } from "../device-choice.js";
+import { deviceUtilisation, freshTelemetry, podDeviceLoad } from "../device-load.js";
 import type { Rejection, ScoringContext, Signal } from "../types.js";
 
 export const NEUTRAL = 5;
 
 interface LiveDemandPre {
-  /** Utilisation (0..1) the pod is expected to add to each of its devices. */
+  readonly plan: DevicePlan;
+  /** Compute (0..1 of a GPU) the pod is expected to add to each of its devices. */
   readonly podLoad: number;
-  readonly staleAfterMs: number;
-}
-
-/** Telemetry good enough to score on, or null (missing, stale, or without utilisation). */
-function freshTelemetry(node: NodeState, ctx: ScoringContext, staleAfterMs: number): NodeTelemetry | null {
-  const t = ctx.demand.nodes.get(node.view.name);
-  if (t === undefined || t.stale || ctx.now - t.ts > staleAfterMs) return null;
-  return t;
-}
-
-function podLoadOf(pod: PodRequest, ctx: ScoringContext): number {
-  if (pod.model === null || pod.gpuCount === 0) return 0;
-  const forecast = ctx.demand.models.get(pod.model)?.forecast;
-  if (!forecast || forecast.gpuCompute === null) return 0;
-  // A forecast is good until the horizon it was made for.
-  if (ctx.now - forecast.ts > forecast.horizonSeconds * 1000) return 0;
-  const replicas = Math.max(1, forecast.replicas ?? 1);
-  return Math.min(1, Math.max(0, forecast.gpuCompute / replicas / pod.gpuCount));
 }
 
 /**
- * 0..10 from headroom. Where the pod's load fits under the target: 5..10, 10 on an idle node.
- * Where it does not: 0..5 by the share of its load that still fits; 0 once the node is over the target.
+ * 0..10 from the predicted utilisation of the busiest device the pod would take: 10 up to the
+ * target, falling linearly to 0 at full utilisation, 0 beyond (the pod would slow its neighbours).
  */
-export function headroomScore(utilisation: number, podLoad: number, target: number): number {
-  const room = target - utilisation;
-  if (room >= podLoad && room >= 0) {
-    const span = target - podLoad;
-    return span > 0 ? 5 + (5 * (room - podLoad)) / span : 5;
-  }
-  if (podLoad <= 0 || room <= 0) return 0;
-  return (5 * room) / podLoad;
+export function headroomScore(predicted: number, target: number): number {
+  if (predicted <= target) return 10;
+  if (predicted >= 1) return 0;
+  return (10 * (1 - predicted)) / (1 - target);
 }
 
-function staleRejection(node: NodeState, ctx: ScoringContext, staleAfterMs: number): Rejection {
+/** The highest predicted utilisation among the devices chosen for the pod; null when one has no sample. */
+export function predictedUtilisation(
+  t: NodeTelemetry,
+  node: NodeState,
+  plan: DevicePlan,
+  podLoad: number,
+): number | null {
+  if (!chooseFinal(node, plan)) return null;
+  let highest = 0;
+  for (let j = 0; j < plan.count; j++) {
+    const util = deviceUtilisation(t, node, plan.indices[j]);
+    if (util === null) return null;
+    highest = Math.max(highest, util + podLoad);
+  }
+  return highest;
+}
+
+function staleRejection(node: NodeState, ctx: ScoringContext): Rejection {
   const t = ctx.demand.nodes.get(node.view.name);
+  const staleAfterMs = ctx.config.demand.staleAfterSeconds * 1000;
   const limit = Math.round(staleAfterMs / 1000);
   let reason: string;
   if (t === undefined) reason = `no live GPU data for this node (demand.onStale is reject)`;
@@ -66,23 +66,23 @@ function staleRejection(node: NodeState, ctx: ScoringContext, staleAfterMs: numb
   return { signal: "liveDemand", reason, unresolvable: true };
 }
 
-function usable(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: LiveDemandPre): boolean {
+function usable(pod: PodRequest, node: NodeState, ctx: ScoringContext): boolean {
   if (pod.gpuCount === 0 || ctx.config.demand.onStale !== "reject") return true;
-  const t = freshTelemetry(node, ctx, pre.staleAfterMs);
+  const t = freshTelemetry(node, ctx);
   return t !== null && expectedUtilisation(t) !== null;
 }
 
 export const liveDemand: Signal<LiveDemandPre> = {
   name: "liveDemand",
   normalize: "fixed",
-  preScore: (pod, ctx) => ({ podLoad: podLoadOf(pod, ctx), staleAfterMs: ctx.config.demand.staleAfterSeconds * 1000 }),
-  fits: usable,
-  filter: (pod, node, ctx, pre) => (usable(pod, node, ctx, pre) ? null : staleRejection(node, ctx, pre.staleAfterMs)),
+  preScore: (pod, ctx) => ({ plan: devicePlanFor(pod, ctx), podLoad: podDeviceLoad(pod, ctx) }),
+  fits: (pod, node, ctx) => usable(pod, node, ctx),
+  filter: (pod, node, ctx) => (usable(pod, node, ctx) ? null : staleRejection(node, ctx)),
   score(pod, node, ctx, pre) {
     if (pod.gpuCount === 0) return NEUTRAL;
-    const t = freshTelemetry(node, ctx, pre.staleAfterMs);
-    const utilisation = t === null ? null : expectedUtilisation(t);
-    if (utilisation === null) return ctx.config.demand.onStale === "minimum" ? 0 : NEUTRAL;
-    return headroomScore(utilisation, pre.podLoad, ctx.config.demand.targetUtilisation);
+    const t = freshTelemetry(node, ctx);
+    const predicted = t === null ? null : predictedUtilisation(t, node, pre.plan, pre.podLoad);
+    if (predicted === null) return ctx.config.demand.onStale === "minimum" ? 0 : NEUTRAL;
+    return headroomScore(predicted, ctx.config.demand.targetUtilisation);
   },
 };
