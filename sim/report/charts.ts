@@ -29,7 +29,7 @@ export function provisionedVsUsedChart(runs: readonly RunResult[], title: string
   const firstSeed = policiesOf({ runs }).map((p) => runs.find((r) => r.policy === p)!);
   const hours = (t: number) => Math.round((t / 3600) * 100) / 100;
   const series: object[] = firstSeed.map((run) => ({
-    name: `${run.policy} provisioned`,
+    name: run.policy,
     type: "line",
     showSymbol: false,
     step: "end",
@@ -41,7 +41,7 @@ export function provisionedVsUsedChart(runs: readonly RunResult[], title: string
   const demand = firstSeed[0];
   if (demand) {
     series.push({
-      name: "used (demand)",
+      name: "GPUs the load used",
       type: "line",
       showSymbol: false,
       lineStyle: { type: "dashed", width: 2, color: "#222" },
@@ -55,14 +55,15 @@ export function provisionedVsUsedChart(runs: readonly RunResult[], title: string
   return renderSvg(
     {
       title: { text: title, left: "center" },
-      legend: { bottom: 0, type: "scroll" },
-      grid: { left: 60, right: 20, top: 40, bottom: 60 },
+      // A static SVG cannot page a scrolling legend: a plain one wraps onto more rows instead.
+      legend: { bottom: 0, type: "plain", width: 780, itemGap: 24 },
+      grid: { left: 60, right: 20, top: 40, bottom: 30 + 24 * Math.ceil(series.length / 3), containLabel: true },
       xAxis: { type: "value", name: "hours", nameLocation: "middle", nameGap: 25 },
-      yAxis: { type: "value", name: "GPUs" },
+      yAxis: { type: "value", name: "GPUs provisioned" },
       series,
     },
     820,
-    380,
+    400 + 24 * Math.ceil(series.length / 3),
   );
 }
 
@@ -74,8 +75,8 @@ export function metricChart(summary: Pick<SimulationSummary, "runs">, metric: st
   return renderSvg(
     {
       title: { text: label, left: "center", textStyle: { fontSize: 14 } },
-      grid: { left: 60, right: 20, top: 40, bottom: 70 },
-      xAxis: { type: "category", data: policies, axisLabel: { rotate: 30, interval: 0 } },
+      grid: { left: 70, right: 20, top: 40, bottom: 10, containLabel: true },
+      xAxis: { type: "category", data: policies, axisLabel: { rotate: 20, interval: 0, fontSize: 11 } },
       yAxis: { type: "value", scale: false },
       series: [
         {
@@ -88,8 +89,8 @@ export function metricChart(summary: Pick<SimulationSummary, "runs">, metric: st
         { name: "seeds", type: "scatter", data: points, symbolSize: 5, itemStyle: { color: "#ee6666" } },
       ],
     },
-    420,
-    300,
+    440,
+    340,
   );
 }
 
@@ -109,14 +110,14 @@ export function allocationByArrivalChart(runs: readonly RunResult[]): string {
   return renderSvg(
     {
       title: { text: "GPU allocation ratio vs arrived workload (median over seeds)", left: "center" },
-      legend: { bottom: 0, type: "scroll" },
-      grid: { left: 60, right: 20, top: 40, bottom: 60 },
+      legend: { bottom: 0, type: "plain", width: 780, itemGap: 24 },
+      grid: { left: 60, right: 20, top: 40, bottom: 30 + 24 * Math.ceil(series.length / 5), containLabel: true },
       xAxis: { type: "value", name: "arrived GPU workload, % of capacity", nameLocation: "middle", nameGap: 25 },
       yAxis: { type: "value", name: "% of GPUs allocated", min: 50, max: 100 },
       series,
     },
     820,
-    380,
+    400 + 24 * Math.ceil(series.length / 5),
   );
 }
 

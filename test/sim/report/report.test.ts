@@ -80,6 +80,7 @@ describe("report", () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     expect((html.match(/<svg/g) ?? []).length).toBe(2 + 3);
     expect(html).toContain("GPU allocation ratio vs arrived workload");
-    expect(html).toContain("tierfit provisioned");
+    expect(html).toContain("GPUs the load used");
+    expect(html).toContain(">tierfit<");
   });
 });
