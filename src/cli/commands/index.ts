@@ -5,6 +5,7 @@ import { registerDemandCommand } from "./demand.js";
 import { registerExplainCommand } from "./explain.js";
 import { registerReportCommand } from "./report.js";
 import { registerServeCommand } from "./serve.js";
+import { registerSimulateCommand } from "./simulate.js";
 
 /** Every CLI command, in the order `tierfit --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerBridgeCommand(program);
   registerDemandCommand(program);
   registerReportCommand(program);
+  registerSimulateCommand(program);
 }

@@ -1,0 +1,86 @@
+/**
+ * `npm run figures`: runs the README's scenarios and writes what the README embeds into
+ * docs/figures: the openb-fgd table and allocation curve (all policies, all its seeds, on worker
+ * threads) and the inference table and provisioned-GPUs chart. Prints, for each figure, the
+ * command line that reproduces its numbers in a report folder.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { allocationByArrivalChart, provisionedVsUsedChart } from "../sim/report/charts.js";
+import { metricLabel } from "../sim/report/labels.js";
+import { markdownTable } from "../sim/report/table.js";
+import type { RunResult } from "../sim/results.js";
+import { loadScenario } from "../sim/scenario/load.js";
+import type { Scenario } from "../sim/scenario/types.js";
+import { headlineMetrics } from "../sim/sweep/headline.js";
+import { lineProgress } from "../sim/sweep/progress.js";
+import { barProgress } from "../sim/sweep/progress-bar.js";
+import { runSweep } from "../sim/sweep/sweep.js";
+import { repoRoot } from "./repo-root.js";
+
+interface Figure {
+  /** Scenario file, relative to the repository root. */
+  readonly scenario: string;
+  readonly table: string;
+  readonly chart: string;
+  readonly draw: (runs: readonly RunResult[]) => string;
+}
+
+const FIGURES: readonly Figure[] = [
+  {
+    scenario: "config/scenarios/openb-fgd.yaml",
+    table: "openb-fgd-table.md",
+    chart: "openb-fgd-allocation.svg",
+    draw: (runs) => allocationByArrivalChart(runs),
+  },
+  {
+    scenario: "config/scenarios/inference-diurnal.yaml",
+    table: "inference-table.md",
+    chart: "inference-provisioned.svg",
+    draw: (runs) => provisionedVsUsedChart(runs, "GPUs provisioned per policy vs GPUs the load needs (first seed)"),
+  },
+];
+
+/** The Markdown table the README embeds: readable column names, then how to reproduce it. */
+export function figureTable(scenario: Scenario, runs: readonly RunResult[], command: string): string {
+  const metrics = headlineMetrics(scenario.kind, runs);
+  const [head, ...rest] = markdownTable({ runs }, metrics).split("\n");
+  const labelled = metrics.reduce((line, m) => line.replace(` ${m} |`, ` ${metricLabel(m)} |`), head);
+  const seeds = [...new Set(runs.map((r) => r.seed))];
+  return [
+    labelled,
+    ...rest,
+    "",
+    `Median over seeds ${seeds.join(", ")} (min–max in brackets when they differ). Reproduce: \`${command}\``,
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot(import.meta.url);
+  const outDir = join(root, "docs", "figures");
+  mkdirSync(outDir, { recursive: true });
+  const reproduce: string[] = [];
+  for (const figure of FIGURES) {
+    const scenario = loadScenario(join(root, figure.scenario));
+    const command = `tierfit simulate --scenario ${figure.scenario}`;
+    process.stderr.write(
+      `figures: ${scenario.name}: ${scenario.policies.length} policies × ${scenario.seeds.length} seeds\n`,
+    );
+    const progress = process.stderr.isTTY
+      ? barProgress(process.stderr)
+      : lineProgress((line) => process.stderr.write(`${line}\n`));
+    const { results } = await runSweep({ scenario, progress });
+    const table = join(outDir, figure.table);
+    const chart = join(outDir, figure.chart);
+    writeFileSync(table, figureTable(scenario, results, command));
+    writeFileSync(chart, figure.draw(results));
+    for (const file of [table, chart]) reproduce.push(`${relative(root, file)}  ←  ${command}`);
+  }
+  process.stdout.write(
+    `wrote, with the command that reproduces each (its report folder has the same table and chart):\n${reproduce.map((l) => `  ${l}`).join("\n")}\n  (all of them: npm run figures)\n`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,0 +1,44 @@
+/**
+ * What a sweep leaves behind and prints: the report folder (summary.json, CSV series,
+ * report.html) or, for a shard, its shard file; on stdout the summary table, then the paths.
+ */
+import { mkdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { textTable } from "../report/table.js";
+import { writeReport } from "../report/write.js";
+import type { RunResult } from "../results.js";
+import type { ScenarioKind } from "../scenario/schema.js";
+import { headlineMetrics } from "./headline.js";
+import { type ShardFile, writeShardFile } from "./shard-file.js";
+
+export interface SweepIdentity {
+  readonly scenario: string;
+  readonly description: string;
+  readonly kind?: ScenarioKind;
+}
+
+/** Writes the report folder; returns what to print. */
+export function writeSweepReport(dir: string, sweep: SweepIdentity, runs: readonly RunResult[]): string {
+  const { files } = writeReport(dir, sweep.scenario, sweep.description, runs);
+  return `${summaryTable(sweep.kind, runs)}\n\n${writtenList(files)}\n`;
+}
+
+/** Writes shard-<i>-of-<n>.json into `dir`; returns what to print. */
+export function writeShardReport(dir: string, file: ShardFile, kind?: ScenarioKind): string {
+  mkdirSync(dir, { recursive: true });
+  const path = writeShardFile(dir, file);
+  const table = file.runs.length > 0 ? `${summaryTable(kind, file.runs)}\n\n` : "";
+  return `${table}${writtenList([path])}\n`;
+}
+
+export function summaryTable(kind: ScenarioKind | undefined, runs: readonly RunResult[]): string {
+  return textTable({ runs }, headlineMetrics(kind, runs));
+}
+
+/** One line per file, the per-run series folded into one line. */
+export function writtenList(files: readonly string[]): string {
+  const series = files.filter((f) => /^series-.*\.csv$/.test(basename(f)));
+  const lines = files.filter((f) => !series.includes(f)).map((f) => `  ${f}`);
+  if (series.length > 0) lines.push(`  ${join(dirname(series[0]), "series-*.csv")} (${series.length} files)`);
+  return `wrote:\n${lines.join("\n")}`;
+}
