@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: runs every bench module and prints one table of figures. Each module
  * measures its own baseline in the same run, so ratios compare like with like on this machine.
- * Arguments pick modules by name: `node dist/bench/run.js scoring engine`.
+ * Arguments pick modules by name: `npm run bench -- scoring engine`; `npm run bench -- simulator-1m`
+ * runs the full 1M-pod, 10k-node synthetic run, which is left out by default.
  */
 import { benchEngine } from "./engine.js";
 import { benchExtender } from "./extender.js";
 import { benchOpenbPolicies } from "./openb-policies.js";
 import { benchRedisSnapshot } from "./redis-snapshot.js";
 import { benchScoring } from "./scoring.js";
+import { benchSimulator } from "./simulator.js";
 
 interface BenchRow {
   readonly name: string;
@@ -16,12 +18,19 @@ interface BenchRow {
   readonly note?: string;
 }
 
-const MODULES: readonly { readonly name: string; readonly run: () => Promise<readonly BenchRow[]> }[] = [
+/** `optIn` modules run only when named: the full 1M-pod, 10k-node synthetic run takes the better part of an hour. */
+const MODULES: readonly {
+  readonly name: string;
+  readonly run: () => Promise<readonly BenchRow[]>;
+  readonly optIn?: boolean;
+}[] = [
   { name: "engine", run: benchEngine },
   { name: "scoring", run: benchScoring },
   { name: "openb-policies", run: benchOpenbPolicies },
   { name: "redis-snapshot", run: benchRedisSnapshot },
   { name: "extender", run: benchExtender },
+  { name: "simulator", run: () => benchSimulator({ syntheticPods: 100_000, syntheticNodes: 1_000 }) },
+  { name: "simulator-1m", run: () => benchSimulator(), optIn: true },
 ];
 
 function formatValue(value: number): string {
@@ -52,7 +61,7 @@ async function main(): Promise<void> {
   }
   const rows: BenchRow[] = [];
   for (const m of MODULES) {
-    if (wanted.length > 0 && !wanted.includes(m.name)) continue;
+    if (wanted.length > 0 ? !wanted.includes(m.name) : m.optIn) continue;
     console.error(`bench: ${m.name}…`);
     rows.push(...(await m.run()));
   }
