@@ -57,7 +57,7 @@ export function provisionedVsUsedChart(runs: readonly RunResult[], title: string
       title: { text: title, left: "center" },
       // A static SVG cannot page a scrolling legend: a plain one wraps onto more rows instead.
       legend: { bottom: 0, type: "plain", width: 780, itemGap: 24 },
-      grid: { left: 60, right: 20, top: 40, bottom: 30 + 24 * Math.ceil(series.length / 3), containLabel: true },
+      grid: { left: 60, right: 20, top: 64, bottom: 30 + 24 * Math.ceil(series.length / 3), containLabel: true },
       xAxis: { type: "value", name: "hours", nameLocation: "middle", nameGap: 25 },
       yAxis: { type: "value", name: "GPUs provisioned" },
       series,
@@ -111,7 +111,7 @@ export function allocationByArrivalChart(runs: readonly RunResult[]): string {
     {
       title: { text: "GPU allocation ratio vs arrived workload (median over seeds)", left: "center" },
       legend: { bottom: 0, type: "plain", width: 780, itemGap: 24 },
-      grid: { left: 60, right: 20, top: 40, bottom: 30 + 24 * Math.ceil(series.length / 5), containLabel: true },
+      grid: { left: 60, right: 20, top: 64, bottom: 30 + 24 * Math.ceil(series.length / 5), containLabel: true },
       xAxis: { type: "value", name: "arrived GPU workload, % of capacity", nameLocation: "middle", nameGap: 25 },
       yAxis: { type: "value", name: "% of GPUs allocated", min: 50, max: 100 },
       series,
