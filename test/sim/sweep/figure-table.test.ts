@@ -13,10 +13,10 @@ describe("README figure tables", () => {
     const scenario = { kind: "openb-fgd" } as Scenario;
     const text = figureTable(scenario, runs, "tierfit simulate --scenario config/scenarios/openb-fgd.yaml");
     expect(text.split("\n")).toEqual([
-      "| policy | GPU allocation ratio | isolation violations |",
-      "|---|---:|---:|",
-      "| fgd | 0.43 (0.42–0.44) | 3 |",
-      "| bestfit | 0.42 | 7 |",
+      "| policy  | GPU allocation ratio | isolation violations |",
+      "| ------- | -------------------: | -------------------: |",
+      "| fgd     |     0.43 (0.42–0.44) |                    3 |",
+      "| bestfit |                 0.42 |                    7 |",
       "",
       "Median over seeds 42, 44 (min–max in brackets when they differ). Reproduce: `tierfit simulate --scenario config/scenarios/openb-fgd.yaml`",
       "",
