@@ -93,6 +93,16 @@ export function clampScore(x: number, counters: PolicyCounters | undefined): num
   return 0;
 }
 
+/**
+ * (score, raw) against the best so far: > 0 better (higher integer, then higher raw), < 0 worse,
+ * 0 tied, when the name decides. Hot loops call this and read names only on a tie.
+ */
+export function compareScores(score: number, raw: number, bestScore: number, bestRaw: number): number {
+  if (score !== bestScore) return score > bestScore ? 1 : -1;
+  if (raw !== bestRaw) return raw > bestRaw ? 1 : -1;
+  return 0;
+}
+
 /** Whether (score, raw, name) beats the best so far: higher integer, then higher raw, then name ascending. */
 export function beats(
   score: number,

@@ -178,6 +178,8 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
   const anyProduct = pod.gpuProducts.length === 0;
   const milli = pod.gpuMemory.kind === "milli" ? pod.gpuMemory.milli : 0;
   const telemetry = plan.live === null ? null : freshTelemetry(node, plan.live);
+  // Whether only the pod's own tenant holds memory here; asked once, at the first occupied device.
+  let ownTenantOnly: boolean | null = null;
   for (let i = 0; i < devices.length; i++) {
     const gpu = gpus[i];
     if (gpu.memoryMiB <= 0 || !(anyProduct || productAllowed(pod, gpu))) continue;
@@ -185,12 +187,10 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
     const units = plan.fixedUnits >= 0 ? plan.fixedUnits : milli * gpu.memoryMiB;
     if (units > device.freeUnits) continue;
     plan.withRoom++;
-    if (
-      plan.isolate &&
-      device.occupants.length > 0 &&
-      !deviceOpenTo(plan.tenant, plan.sharesAcrossTenants, device, tiers)
-    )
-      continue;
+    if (plan.isolate && device.occupants.length > 0) {
+      ownTenantOnly ??= soleTenant(node) === plan.tenant;
+      if (!ownTenantOnly && !deviceOpenTo(plan.tenant, plan.sharesAcrossTenants, device, tiers)) continue;
+    }
     plan.open++;
     const leftover = (device.freeUnits - units) / device.capacityUnits;
     const over = telemetry === null ? 0 : loadOverTarget(telemetry, node, i, plan);
@@ -198,6 +198,32 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
     plan.offer(i, units, over > 0 ? 2 + over : spread ? -leftover : leftover);
   }
   return settle(plan, plan.count >= need);
+}
+
+/**
+ * The tenant every occupant of the node's devices names, or null when they differ, when one
+ * names none (its tenant is then its namespace, left to deviceOpenTo to read) or when nobody
+ * holds memory. Per node object (an immutable snapshot): most nodes hold one tenant's pods, and
+ * a pod of that tenant then passes every device without its occupants being read.
+ */
+const soleTenants = new WeakMap<NodeState, string | null>();
+
+function soleTenant(node: NodeState): string | null {
+  let sole = soleTenants.get(node);
+  if (sole !== undefined) return sole;
+  sole = null;
+  for (const device of node.devices) {
+    for (const o of device.occupants) {
+      if (o.tenant === "" || (sole !== null && o.tenant !== sole)) {
+        sole = null;
+        soleTenants.set(node, sole);
+        return sole;
+      }
+      sole = o.tenant;
+    }
+  }
+  soleTenants.set(node, sole);
+  return sole;
 }
 
 /** The device's predicted load with the pod when it exceeds the target; 0 when within it or unknown. */

@@ -5,7 +5,17 @@
  * input order.
  */
 import type { Allocation, NodeState, PodRequest } from "../cluster/types.js";
-import { beats, type Cycle, combineAt, maxima, passesAt, rawScoresInto, rejectionAt, startCycle } from "./cycle.js";
+import {
+  beats,
+  type Cycle,
+  combineAt,
+  compareScores,
+  maxima,
+  passesAt,
+  rawScoresInto,
+  rejectionAt,
+  startCycle,
+} from "./cycle.js";
 import { assignmentsOf, chooseFinal, devicePlanFor } from "./device-choice.js";
 import { gpuShortfall } from "./gpu-fit.js";
 import { type PlacementMemo, podShapeKey } from "./placement-memo.js";
@@ -122,7 +132,7 @@ export function pickNode(
       rawScoresInto(c, node, raw, 0);
       const rawScore = combineAt(c, raw, 0, null);
       const score = Math.round(rawScore);
-      if (best < 0 || beats(score, rawScore, node.view.name, bestScore, bestRaw, nodes[best].view.name)) {
+      if (best < 0 || ranksAbove(score, rawScore, node, bestScore, bestRaw, nodes[best])) {
         best = i;
         bestScore = score;
         bestRaw = rawScore;
@@ -141,7 +151,7 @@ export function pickNode(
       if (!passed[i]) continue;
       const rawScore = combineAt(c, raw, i * S, max);
       const score = Math.round(rawScore);
-      if (best < 0 || beats(score, rawScore, nodes[i].view.name, bestScore, bestRaw, nodes[best].view.name)) {
+      if (best < 0 || ranksAbove(score, rawScore, nodes[i], bestScore, bestRaw, nodes[best])) {
         best = i;
         bestScore = score;
         bestRaw = rawScore;
@@ -157,47 +167,58 @@ function pickNodeMemo(
   ctx: ScoringContext,
   memo: PlacementMemo,
 ): Pick | null {
-  const row = memo.row(podShapeKey(pod), ctx, nodes.length);
+  // Scores that vary per pod (policy.shapeDetermined false): the memo keeps only the filters'
+  // verdicts (0 = passes), and the nodes that pass are scored below for this pod.
   const rescore = ctx.policy.shapeDetermined === false;
   let c: Cycle | null = null;
   let raw: Float64Array | null = null;
+  const row = memo.answers(podShapeKey(pod), nodes, ctx, (node) => {
+    c ??= startCycle(pod, ctx);
+    if (!passesAt(c, node)) return -1;
+    if (rescore) return 0;
+    raw ??= new Float64Array(c.signals.length);
+    rawScoresInto(c, node, raw, 0);
+    return combineAt(c, raw, 0, null);
+  });
+  if (!rescore) {
+    const best = row.best();
+    if (best < 0) return null;
+    const rawScore = row.scores[best];
+    return { node: nodes[best], score: Math.round(rawScore), rawScore };
+  }
+  c ??= startCycle(pod, ctx);
+  const S = c.signals.length;
+  const scores = memo.scratch(nodes.length * S);
+  const batch = c.signals.every((signal) => signal.scoreEach !== undefined);
+  if (batch) for (let s = 0; s < S; s++) c.signals[s].scoreEach?.(pod, nodes, row.scores, ctx, c.pres[s], scores, s, S);
   let best = -1;
   let bestScore = -1;
   let bestRaw = -1;
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i];
-    let rawScore: number;
-    if (row.nodes[i] === node && row.versions[i] === node.version) {
-      rawScore = row.scores[i];
-      memo.hits++;
-      // Scores that vary per pod (policy.shapeDetermined false): only the filters' verdict is reused.
-      if (rescore && rawScore >= 0) {
-        c ??= startCycle(pod, ctx);
-        raw ??= new Float64Array(c.signals.length);
-        rawScoresInto(c, node, raw, 0);
-        rawScore = combineAt(c, raw, 0, null);
-      }
-    } else {
-      memo.misses++;
-      c ??= startCycle(pod, ctx);
-      raw ??= new Float64Array(c.signals.length);
-      if (passesAt(c, node)) {
-        rawScoresInto(c, node, raw, 0);
-        rawScore = combineAt(c, raw, 0, null);
-      } else rawScore = -1;
-      row.nodes[i] = node;
-      row.versions[i] = node.version;
-      row.scores[i] = rawScore;
-    }
-    if (rawScore < 0) continue;
+    if (row.scores[i] < 0) continue;
+    if (!batch) rawScoresInto(c, nodes[i], scores, i * S);
+    const rawScore = combineAt(c, scores, i * S, null);
     const score = Math.round(rawScore);
-    if (best < 0 || beats(score, rawScore, node.view.name, bestScore, bestRaw, nodes[best].view.name)) {
+    if (best < 0 || ranksAbove(score, rawScore, nodes[i], bestScore, bestRaw, nodes[best])) {
       best = i;
       bestScore = score;
       bestRaw = rawScore;
     }
   }
   return best < 0 ? null : { node: nodes[best], score: bestScore, rawScore: bestRaw };
+}
+
+/** beats() for the winner-only loops: the names are read only on a tie of both scores. */
+function ranksAbove(
+  score: number,
+  raw: number,
+  node: NodeState,
+  bestScore: number,
+  bestRaw: number,
+  bestNode: NodeState,
+): boolean {
+  const order = compareScores(score, raw, bestScore, bestRaw);
+  return order > 0 || (order === 0 && node.view.name < bestNode.view.name);
 }
 
 /** What bind records: the node re-checked against every filter, and the devices device choice picks. */
@@ -214,5 +235,35 @@ export function allocationFor(pod: PodRequest, node: NodeState, ctx: ScoringCont
     milliCpu: pod.resources.milliCpu,
     memoryBytes: pod.resources.memoryBytes,
     devices: assignmentsOf(node, plan),
+  };
+}
+
+/** One node's answer, as decide() gives it: the rejection, or the combined and the integer score. */
+export interface NodeVerdict {
+  readonly rejection: Rejection | null;
+  /** Combined 0..10 score; 0 for a node that failed. */
+  readonly rawScore: number;
+  /** Integer 0..10 (Math.round of rawScore); 0 for a node that failed. */
+  readonly score: number;
+}
+
+/**
+ * Judges one node at a time, each exactly as decide() would, for a driver that memoises answers
+ * per node (the extender). Only for policies whose scores need no other node (every signal
+ * `fixed`, as tierfit's are); null otherwise. The cycle is started on the first call only, so a
+ * driver whose memo answers every node pays nothing.
+ */
+export function nodeJudge(pod: PodRequest, ctx: ScoringContext): ((node: NodeState) => NodeVerdict) | null {
+  if (!ctx.policy.signals.every((s) => s.normalize === "fixed")) return null;
+  let c: Cycle | null = null;
+  let raw: Float64Array | null = null;
+  return (node) => {
+    c ??= startCycle(pod, ctx);
+    const rejection = rejectionAt(c, node);
+    if (rejection !== null) return { rejection, rawScore: 0, score: 0 };
+    raw ??= new Float64Array(c.signals.length);
+    rawScoresInto(c, node, raw, 0);
+    const rawScore = combineAt(c, raw, 0, null);
+    return { rejection: null, rawScore, score: Math.round(rawScore) };
   };
 }

@@ -25,6 +25,8 @@ interface LiveDemandPre {
   readonly plan: DevicePlan;
   /** Compute (0..1 of a GPU) the pod is expected to add to each of its devices. */
   readonly podLoad: number;
+  /** The snapshot holds no node at all (the simulator's openb runs): every node is unknown, no lookup needed. */
+  readonly noTelemetry: boolean;
 }
 
 /**
@@ -75,12 +77,16 @@ function usable(pod: PodRequest, node: NodeState, ctx: ScoringContext): boolean 
 export const liveDemand: Signal<LiveDemandPre> = {
   name: "liveDemand",
   normalize: "fixed",
-  preScore: (pod, ctx) => ({ plan: devicePlanFor(pod, ctx), podLoad: podDeviceLoad(pod, ctx) }),
+  preScore: (pod, ctx) => ({
+    plan: devicePlanFor(pod, ctx),
+    podLoad: podDeviceLoad(pod, ctx),
+    noTelemetry: ctx.demand.nodes.size === 0,
+  }),
   fits: (pod, node, ctx) => usable(pod, node, ctx),
   filter: (pod, node, ctx) => (usable(pod, node, ctx) ? null : staleRejection(node, ctx)),
   score(pod, node, ctx, pre) {
     if (pod.gpuCount === 0) return NEUTRAL;
-    const t = freshTelemetry(node, ctx);
+    const t = pre.noTelemetry ? null : freshTelemetry(node, ctx);
     const predicted = t === null ? null : predictedUtilisation(t, node, pre.plan, pre.podLoad);
     if (predicted === null) return ctx.config.demand.onStale === "minimum" ? 0 : NEUTRAL;
     return headroomScore(predicted, ctx.config.demand.targetUtilisation);

@@ -1,0 +1,125 @@
+/**
+ * The placement memo answers pickNode from kept verdicts and scores, its change log and each
+ * shape's kept winner. Whatever the sequence (placements, releases, nodes added, arrays
+ * reordered, a shape unseen for long), its answer must be the one plain pickNode gives.
+ */
+import { describe, expect, it } from "vitest";
+import type { AllocationLedger } from "../../src/cluster/ledger.js";
+import type { NodeState, PodRequest } from "../../src/cluster/types.js";
+import { POLICY_NAMES, policyByName } from "../../src/scoring/baselines/registry.js";
+import { PlacementMemo } from "../../src/scoring/placement-memo.js";
+import { allocationFor, pickNode } from "../../src/scoring/runner.js";
+import type { ScoringContext } from "../../src/scoring/types.js";
+import { gpu, nodeState, podRequest } from "../support/core-builders.js";
+import { config, contextFor, ledgerOf, openbNode, openbPod } from "./baselines/support.js";
+
+/** mulberry32: small and seedable, so a failure replays. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SHAPES = [
+  { gpuCount: 1, gpuMilli: 250, milliCpu: 2000 },
+  { gpuCount: 1, gpuMilli: 500, milliCpu: 4000 },
+  { gpuCount: 1, gpuMilli: 1000, milliCpu: 8000 },
+  { gpuCount: 2, gpuMilli: 1000, milliCpu: 16000 },
+  { gpuCount: 0, milliCpu: 6000 },
+  { gpuCount: 4, gpuMilli: 1000, milliCpu: 4000 },
+];
+
+/** The memoised and the plain answer for the same call, as comparable text. */
+function both(pod: PodRequest, nodes: readonly NodeState[], ctx: ScoringContext, memo: PlacementMemo) {
+  const text = (p: ReturnType<typeof pickNode>) =>
+    p === null ? "none" : `${p.node.view.name} ${p.score} ${p.rawScore}`;
+  const plain = pickNode(pod, nodes, ctx);
+  return { plain, memoised: text(pickNode(pod, nodes, ctx, memo)), expected: text(plain) };
+}
+
+function place(ledger: AllocationLedger, pod: PodRequest, node: NodeState, ctx: ScoringContext, placed: string[]) {
+  const alloc = allocationFor(pod, node, ctx);
+  if ("reason" in alloc) throw new Error(alloc.reason);
+  expect(ledger.assign(alloc)).toBeNull();
+  placed.push(pod.key);
+}
+
+describe("PlacementMemo", () => {
+  it.each(POLICY_NAMES)("%s: the same winner as plain pickNode through placements, releases and new nodes", (name) => {
+    const rand = prng(name.length * 7919);
+    const ledger = ledgerOf(
+      Array.from({ length: 30 }, (_, i) =>
+        openbNode(`n${String(i).padStart(2, "0")}`, [32000, 64000, 96000][i % 3], [1, 2, 4, 8][i % 4]),
+      ),
+    );
+    const ctx = contextFor(policyByName(name, config, { seed: 42 }));
+    const memo = new PlacementMemo();
+    const placed: string[] = [];
+    const mismatches: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      // Releases make nodes emptier, so scores rise as well as fall.
+      if (placed.length > 0 && rand() < 0.3) ledger.release(placed.splice(Math.floor(rand() * placed.length), 1)[0]);
+      if (i % 150 === 149) ledger.upsertNode(openbNode(`m${i}`, 64000, 4));
+      const pod = openbPod(`p${i}`, SHAPES[Math.floor(rand() * SHAPES.length)]);
+      const nodes = ledger.nodes();
+      const { plain, memoised, expected } = both(pod, nodes, ctx, memo);
+      if (memoised !== expected) mismatches.push(`${pod.key}: ${memoised} ≠ ${expected}`);
+      if (plain !== null) place(ledger, pod, plain.node, ctx, placed);
+    }
+    expect(mismatches).toEqual([]);
+    expect(placed.length).toBeGreaterThan(100);
+    expect(memo.hits).toBeGreaterThan(memo.misses);
+  });
+
+  it("starts over when the same nodes come in another order, and breaks ties by name, not position", () => {
+    const ctx = contextFor(policyByName("kube-default", config, { seed: 1 }));
+    const twins = ["c", "a", "b"].map((name) => nodeState({ name, gpus: [gpu(15109, { product: "T4" })] }));
+    const memo = new PlacementMemo();
+    const pod = openbPod("p", { gpuCount: 1, gpuMilli: 500 });
+    expect(pickNode(pod, twins, ctx, memo)?.node.view.name).toBe("a");
+    // Node "a" fills up: the kept winner falls, and the next by name takes its place.
+    const fullA = nodeState({ name: "a", gpus: [gpu(15109, { product: "T4", occupants: [{ milli: 1000 }] })] });
+    const after = [twins[0], fullA, twins[2]];
+    expect(pickNode(pod, after, ctx, memo)?.node.view.name).toBe("b");
+    expect(pickNode(pod, [...after].reverse(), ctx, memo)?.node.view.name).toBe("b");
+    expect(pickNode(pod, [...twins].reverse(), ctx, memo)?.node.view.name).toBe("a");
+  });
+
+  it("answers a shape unseen for longer than its change log reaches", () => {
+    const ctx = contextFor(policyByName("binpack", config, { seed: 1 }));
+    const memo = new PlacementMemo();
+    const rare = openbPod("rare", { gpuCount: 1, gpuMilli: 600 });
+    const common = openbPod("common", { gpuCount: 1, gpuMilli: 100 });
+    const t4 = (name: string, used: number) =>
+      nodeState({ name, gpus: [gpu(15109, { product: "T4", occupants: used > 0 ? [{ milli: used }] : [] })] });
+    const nodes = Array.from({ length: 10 }, (_, i) => t4(`n${i}`, 100));
+    expect(pickNode(rare, nodes, ctx, memo)?.node.view.name).toBe("n0");
+    // n5 becomes the fullest node the rare shape still fits (binpack's pick); then only n0
+    // changes, call after call, until the change log is trimmed past n5's change.
+    nodes[5] = t4("n5", 400);
+    for (let round = 0; round < 1200; round++) {
+      nodes[0] = t4("n0", 100 + (round % 2));
+      pickNode(common, nodes, ctx, memo);
+    }
+    expect(pickNode(rare, nodes, ctx)?.node.view.name).toBe("n5");
+    expect(pickNode(rare, nodes, ctx, memo)).toEqual(pickNode(rare, nodes, ctx));
+  });
+
+  it("reuses answers for unchanged nodes and computes only the changed ones", () => {
+    const ctx = contextFor(policyByName("bestfit", config, { seed: 1 }));
+    const nodes = Array.from({ length: 20 }, (_, i) => nodeState({ name: `n${i}`, gpus: [gpu(15109)] }));
+    const memo = new PlacementMemo();
+    const pod = podRequest({ name: "p", gpuCount: 1, gpuMilli: 500 });
+    pickNode(pod, nodes, ctx, memo);
+    expect({ hits: memo.hits, misses: memo.misses }).toEqual({ hits: 0, misses: 20 });
+    const changed = [...nodes];
+    changed[7] = nodeState({ name: "n7", gpus: [gpu(15109, { occupants: [{ milli: 250 }] })] });
+    pickNode(pod, changed, ctx, memo);
+    expect({ hits: memo.hits, misses: memo.misses }).toEqual({ hits: 19, misses: 21 });
+  });
+});
