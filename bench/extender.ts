@@ -8,7 +8,11 @@
  * Cluster: 5,000 GPU nodes (realistic v1 JSON, ~13 KB each), half of them partly allocated.
  * Cases: 500 candidates per call (kube's default sampling of a 5,000-node cluster) and all 5,000,
  * in names mode (nodeCacheCapable: true) and full-Nodes mode. Prioritize receives the nodes filter
- * passed, as kube-scheduler sends them.
+ * passed, as kube-scheduler sends them. Pods cycle through a few shapes, as replicas do, so the
+ * extender's verdict memo answers most nodes from memory, as it would in a cluster.
+ *
+ * Run: `npm run build && node dist/bench/run.js extender`, or one case at a time with
+ * `node dist/bench/extender.js names-500` (cases: names-500, names-5000, nodes-500, nodes-5000).
  */
 import { once } from "node:events";
 import { Agent, request } from "node:http";
@@ -22,7 +26,7 @@ import { AllocationLedger } from "../src/cluster/ledger.js";
 import { nodeViewFromV1 } from "../src/cluster/node-view.js";
 import type { Allocation } from "../src/cluster/types.js";
 import { defaultConfig } from "../src/config/load.js";
-import { buildExtenderApp } from "../src/extender/app.js";
+import { buildExtenderApp, type ExtenderDeps } from "../src/extender/app.js";
 import { EMPTY_DEMAND } from "../src/scoring/demand-snapshot.js";
 
 export interface BenchRow {
@@ -139,14 +143,15 @@ function clusterNode(i: number, rnd: () => number): V1Node {
   } as unknown as V1Node;
 }
 
-function clusterNodes(): V1Node[] {
+export function clusterNodes(): V1Node[] {
   const rnd = lcg(42);
   return Array.from({ length: CLUSTER_NODES }, (_, i) => clusterNode(i, rnd));
 }
 
 // ---- server side (worker thread) ----
 
-async function runServers(): Promise<void> {
+/** The extender's dependencies over the bench cluster: every node cached, half of them partly allocated. */
+export function benchDeps(): ExtenderDeps {
   const config = defaultConfig();
   const ledger = new AllocationLedger();
   const rnd = lcg(7);
@@ -170,7 +175,7 @@ async function runServers(): Promise<void> {
       ledger.assign(alloc);
     });
   }
-  const extender = buildExtenderApp({
+  return {
     config: () => config,
     demand: () => EMPTY_DEMAND,
     now: () => Date.now(),
@@ -181,7 +186,11 @@ async function runServers(): Promise<void> {
     },
     // The decision lines are written, as in production, to a sink.
     logger: pino({ name: "tierfit" }, pino.destination({ dest: "/dev/null", sync: false })),
-  });
+  };
+}
+
+async function runServers(): Promise<void> {
+  const extender = buildExtenderApp(benchDeps());
   const floor = Fastify({ bodyLimit: 512 * 1024 * 1024 });
   floor.post("/filter", async (req) => {
     const b = req.body as { Nodes: unknown; NodeNames: unknown };
@@ -208,7 +217,7 @@ async function runServers(): Promise<void> {
 
 // ---- client side (main thread) ----
 
-function benchPod(i: number): V1Pod {
+export function benchPod(i: number): V1Pod {
   const shapes = [
     { gpus: "1", annotations: {} },
     { gpus: "1", annotations: { "tierfit.io/gpu-memory": "10Gi" } },
@@ -355,15 +364,27 @@ function startServerWorker(): Worker {
   return new Worker(code, { ...workerOptions, eval: true });
 }
 
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+function caseId(c: Case): string {
+  return `${c.mode}-${c.candidates}`;
+}
 
-export async function benchExtender(): Promise<BenchRow[]> {
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** Whole pairs per second, with a decimal below 10 (full mode over 5,000 nodes is that slow). */
+const rate = (x: number) => (x >= 10 ? Math.round(x) : round(x, 1));
+
+/** `only`: case labels to run ("names-500", "nodes-5000"); empty = every case. */
+export async function benchExtender(only: readonly string[] = []): Promise<BenchRow[]> {
+  const unknown = only.filter((o) => !CASES.some((c) => caseId(c) === o));
+  if (unknown.length > 0) {
+    throw new Error(`unknown extender case ${unknown.join(", ")}; cases: ${CASES.map(caseId).join(", ")}`);
+  }
   const worker = startServerWorker();
   const [ports] = (await once(worker, "message")) as [{ extender: number; floor: number }];
   const nodes = clusterNodes();
   const rows: BenchRow[] = [];
   try {
     for (const c of CASES) {
+      if (only.length > 0 && !only.includes(caseId(c))) continue;
       const setupAgent = new Agent({ keepAlive: true, maxSockets: 1 });
       const bodies = await caseBodies(c, nodes, setupAgent, ports.extender);
       setupAgent.destroy();
@@ -378,12 +399,12 @@ export async function benchExtender(): Promise<BenchRow[]> {
         { name: `${label}: p50 pair`, value: round(tierfit.p50Ms), unit: "ms", note: `floor ${round(floor.p50Ms)} ms` },
         { name: `${label}: p99 pair`, value: round(tierfit.p99Ms), unit: "ms", note: `floor ${round(floor.p99Ms)} ms` },
         { name: `${label}: p99 / floor`, value: round(tierfit.p99Ms / floor.p99Ms), unit: "x" },
-        { name: `${label}: throughput`, value: Math.round(tierfit.pairsPerSecond), unit: "pairs/s", note },
+        { name: `${label}: throughput`, value: rate(tierfit.pairsPerSecond), unit: "pairs/s", note },
         {
           name: `${label}: throughput / floor`,
           value: round(tierfit.pairsPerSecond / floor.pairsPerSecond),
           unit: "x",
-          note: `floor ${Math.round(floor.pairsPerSecond)} pairs/s`,
+          note: `floor ${rate(floor.pairsPerSecond)} pairs/s`,
         },
       );
     }
@@ -397,7 +418,8 @@ export async function benchExtender(): Promise<BenchRow[]> {
 if (!isMainThread && workerData?.role === WORKER_ROLE) {
   await runServers();
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const row of await benchExtender()) {
+  // Arguments pick cases: `node dist/bench/extender.js names-500 names-5000`.
+  for (const row of await benchExtender(process.argv.slice(2))) {
     console.log(
       `${row.name.padEnd(52)} ${row.value.toLocaleString("en-US").padStart(10)} ${row.unit}  ${row.note ?? ""}`,
     );

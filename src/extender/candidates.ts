@@ -9,8 +9,8 @@ import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
 import { TierfitError } from "../errors.js";
+import type { Rejection } from "../scoring/types.js";
 import type { ExtraFailure } from "./explain.js";
-import { stateForRequestNode } from "./node-state.js";
 import type { NodeViewCache } from "./node-views.js";
 import { nodeNameOf } from "./wire.js";
 
@@ -18,6 +18,8 @@ export interface Candidates {
   /** What the core scores, in request order. */
   readonly states: NodeState[];
   readonly failures: ExtraFailure[];
+  /** For each node of the request, in its order: its index in `states`, or -1 for a failure. */
+  readonly positions: Int32Array;
 }
 
 /** The signal name failures outside the core carry (a metric label, and what /explain shows). */
@@ -26,19 +28,23 @@ export const NODE_OBJECT_SIGNAL = "nodeObject";
 
 export const NOT_IN_CACHE_REASON = "node not in tierfit's cache yet";
 
+const NOT_IN_CACHE: Rejection = Object.freeze({
+  signal: CACHE_SIGNAL,
+  reason: NOT_IN_CACHE_REASON,
+  unresolvable: false,
+});
+
 export function candidatesByName(names: readonly string[], ledger: AllocationLedger): Candidates {
   const states: NodeState[] = [];
   const failures: ExtraFailure[] = [];
-  for (const name of names) {
+  const positions = new Int32Array(names.length).fill(-1);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
     const state = ledger.node(name);
-    if (state !== undefined) states.push(state);
-    else
-      failures.push({
-        node: name,
-        rejection: { signal: CACHE_SIGNAL, reason: NOT_IN_CACHE_REASON, unresolvable: false },
-      });
+    if (state !== undefined) positions[i] = states.push(state) - 1;
+    else failures.push({ node: name, rejection: NOT_IN_CACHE });
   }
-  return { states, failures };
+  return { states, failures, positions };
 }
 
 export function candidatesFromNodes(
@@ -49,10 +55,12 @@ export function candidatesFromNodes(
 ): Candidates {
   const states: NodeState[] = [];
   const failures: ExtraFailure[] = [];
-  for (const node of nodes) {
+  const positions = new Int32Array(nodes.length).fill(-1);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
     const name = nodeNameOf(node);
     try {
-      states.push(stateForRequestNode(views.viewOf(node, config), ledger?.node(name)));
+      positions[i] = states.push(views.stateOf(views.viewOf(node, config), ledger?.node(name))) - 1;
     } catch (err) {
       // Evicting pods cannot repair a node object tierfit cannot read: unresolvable.
       const why = err instanceof TierfitError ? err.message : `its object is not a valid v1 Node (${String(err)})`;
@@ -66,5 +74,5 @@ export function candidatesFromNodes(
       });
     }
   }
-  return { states, failures };
+  return { states, failures, positions };
 }

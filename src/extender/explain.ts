@@ -1,13 +1,14 @@
 /**
  * What /explain/:namespace/:pod answers: the last decision the extender made for a pod, per node
  * (why it failed, or each signal's score), plus the device assignment if it was bound. Records
- * are built from the core's Decision; the recorder keeps the last N pods (LRU).
+ * are built from the core's Decision, made when asked; the recorder keeps the last N pods (LRU).
  */
 import { formatRequest, formatUnits } from "../cluster/gpu-units.js";
-import type { Allocation, PodRequest } from "../cluster/types.js";
+import type { Allocation, NodeState, PodRequest } from "../cluster/types.js";
 import { SIGNAL_NAMES, type TierfitConfig } from "../config/schema.js";
 import type { NodeExplanation } from "../explain/explain.js";
-import type { Decision, NodeDecision, Rejection } from "../scoring/types.js";
+import { decide } from "../scoring/runner.js";
+import type { Decision, NodeDecision, Rejection, ScoringContext } from "../scoring/types.js";
 
 /**
  * One node, as `tierfit explain --output json` lists it (name, passed, reason, signals, score),
@@ -133,14 +134,18 @@ export function explainBinding(allocation: Allocation, now: number): ExplainBind
   };
 }
 
-/** What the recorder keeps: the core's own objects, turned into an ExplainRecord only when asked. */
+/**
+ * What the recorder keeps: the inputs of a decision, not the decision. The pod, the node states
+ * and the context are immutable, so running the core on them again when someone asks gives the
+ * very answer the verb gave (the verbs answer from memoised verdicts equal to decide()'s), and the
+ * request path never builds per-node records that nobody may read.
+ */
 export interface RecordedDecision {
   readonly pod: PodRequest;
   readonly verb: "filter" | "prioritize";
-  readonly decision: Decision;
+  readonly states: readonly NodeState[];
   readonly extraFailures: readonly ExtraFailure[];
-  readonly config: TierfitConfig;
-  readonly at: number;
+  readonly ctx: ScoringContext;
   readonly binding: ExplainBinding | null;
 }
 
@@ -148,7 +153,7 @@ export const DEFAULT_EXPLAIN_CAPACITY = 1000;
 
 /**
  * The last decision per pod, for the last `capacity` pods. Recording is on the request path, so
- * it stores references; formatting happens in explain().
+ * it stores references; deciding again and formatting happen in explain().
  */
 export class DecisionRecorder {
   private readonly byPod = new Map<string, RecordedDecision>();
@@ -172,6 +177,8 @@ export class DecisionRecorder {
   explain(podKey: string): ExplainRecord | undefined {
     const e = this.byPod.get(podKey);
     if (e === undefined) return undefined;
-    return { ...explainRecord(e.pod, e.verb, e.decision, e.extraFailures, e.config, e.at), binding: e.binding };
+    const decision = decide(e.pod, e.states, e.ctx);
+    const record = explainRecord(e.pod, e.verb, decision, e.extraFailures, e.ctx.config, e.ctx.now);
+    return { ...record, binding: e.binding };
   }
 }

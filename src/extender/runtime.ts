@@ -13,6 +13,7 @@ import { ExtenderMetrics } from "./metrics.js";
 import { NodeViewCache } from "./node-views.js";
 import type { Binder, ClusterCache, DemandStatus, PodSource } from "./ports.js";
 import { DEFAULT_RECENT_PODS, RecentPods, type RecentPodsOptions } from "./recent-pods.js";
+import { VerdictMemo } from "./verdict-memo.js";
 
 /** The Kubernetes side of the extender; absent in --standalone. */
 export interface KubePorts {
@@ -57,6 +58,7 @@ export interface ExtenderRuntime {
   readonly recentPods: RecentPods;
   readonly views: NodeViewCache;
   readonly decisions: DecisionCache;
+  readonly verdicts: VerdictMemo;
 }
 
 export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
@@ -77,5 +79,6 @@ export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
     recentPods: new RecentPods(deps.recentPods ?? DEFAULT_RECENT_PODS),
     views: new NodeViewCache(),
     decisions: new DecisionCache(),
+    verdicts: new VerdictMemo(),
   };
 }

@@ -30,6 +30,9 @@ export interface HarnessOptions {
   readonly config?: TierfitConfig;
   readonly demandStatus?: ExtenderDeps["demandStatus"];
   readonly onPlaced?: ExtenderDeps["onPlaced"];
+  /** Live demand and the clock; EMPTY_DEMAND and NOW by default. */
+  readonly demand?: ExtenderDeps["demand"];
+  readonly now?: ExtenderDeps["now"];
 }
 
 export interface Harness {
@@ -64,8 +67,8 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const logger = pino({ level: "info" }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const app = buildExtenderApp({
     config: () => config,
-    demand: () => EMPTY_DEMAND,
-    now: () => NOW,
+    demand: opts.demand ?? (() => EMPTY_DEMAND),
+    now: opts.now ?? (() => NOW),
     kube: opts.standalone
       ? null
       : {

@@ -1,16 +1,14 @@
 /**
  * The part filter and prioritize share, after decoding: read the pod, gather the candidate nodes
- * in the mode kube-scheduler asked in, and run the core's decision over them (or, for
- * prioritize, reuse filter's when nothing changed).
+ * in the mode kube-scheduler asked in, and judge them with the core through the app's verdict
+ * memo (or, for prioritize, reuse filter's verdicts when nothing changed).
  */
 import type { PodRequest } from "../../cluster/types.js";
-import type { TierfitConfig } from "../../config/schema.js";
 import { makeContext } from "../../scoring/context.js";
-import type { DemandSnapshot } from "../../scoring/demand-snapshot.js";
-import { decide } from "../../scoring/runner.js";
-import type { Decision } from "../../scoring/types.js";
+import type { ScoringContext } from "../../scoring/types.js";
 import { type Candidates, candidatesByName, candidatesFromNodes } from "../candidates.js";
 import type { ExtenderRuntime } from "../runtime.js";
+import type { Judgement } from "../verdict-memo.js";
 import type { ExtenderArgs } from "../wire.js";
 import { readPod } from "./reply.js";
 
@@ -22,10 +20,11 @@ export const STANDALONE_NAMES_ERROR =
 export interface Evaluation {
   readonly pod: PodRequest;
   readonly candidates: Candidates;
-  readonly decision: Decision;
-  /** Filter's decision reused by prioritize. */
+  /** The core's verdicts on candidates.states, equal to decide()'s. */
+  readonly judgement: Judgement;
+  /** Filter's verdicts reused by prioritize. */
   readonly reused: boolean;
-  readonly inputs: { readonly config: TierfitConfig; readonly demand: DemandSnapshot; readonly now: number };
+  readonly ctx: ScoringContext;
 }
 
 /**
@@ -36,16 +35,18 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
   const ledger = rt.deps.kube?.cache.ledger ?? null;
   if (args.NodeNames !== null && ledger === null) throw new StandaloneNamesError();
   const config = rt.deps.config();
-  const inputs = { config, demand: rt.deps.demand(), now: rt.deps.now() };
+  const now = rt.deps.now();
+  const ctx = makeContext(config, { demand: rt.deps.demand(), now });
   const pod = readPod(args.Pod, config);
-  rt.recentPods.remember(pod.uid, args.Pod, inputs.now);
+  rt.recentPods.remember(pod.uid, args.Pod, now);
   const candidates =
     args.NodeNames !== null && ledger !== null
       ? candidatesByName(args.NodeNames, ledger)
       : candidatesFromNodes(args.Nodes?.items ?? [], config, rt.views, ledger);
-  const cached = reuse ? rt.decisions.lookup(pod.uid, inputs, candidates.states) : undefined;
-  const decision = cached ?? decide(pod, candidates.states, makeContext(config, inputs));
-  return { pod, candidates, decision, reused: cached !== undefined, inputs };
+  const states = candidates.states;
+  const cached = reuse ? rt.decisions.lookup(pod.uid, rt.verdicts.rowKey(pod, ctx), states, ctx) : undefined;
+  const judgement = cached ?? rt.verdicts.judge(pod, states, ctx);
+  return { pod, candidates, judgement, reused: cached !== undefined, ctx };
 }
 
 export class StandaloneNamesError extends Error {

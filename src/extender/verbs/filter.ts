@@ -1,18 +1,14 @@
 /**
  * POST /filter: ExtenderArgs → ExtenderFilterResult, answered in the mode asked (NodeNames in →
  * NodeNames out; Nodes in → the same node objects out, in order). Unresolvable rejections go to
- * FailedAndUnresolvableNodes so kube-scheduler does not try preemption there.
+ * FailedAndUnresolvableNodes so kube-scheduler does not try preemption there. The reply is
+ * written from each node's encoded pieces (reply-json.ts).
  */
-import type { V1Node } from "@kubernetes/client-node";
 import { TierfitError } from "../../errors.js";
+import type { Rejection } from "../../scoring/types.js";
+import { failureMember, filterResultJson, type JsonText } from "../reply-json.js";
 import type { ExtenderRuntime } from "../runtime.js";
-import {
-  decodeExtenderArgs,
-  type ExtenderArgs,
-  type ExtenderFilterResult,
-  MalformedRequestError,
-  nodeNameOf,
-} from "../wire.js";
+import { decodeExtenderArgs, type ExtenderArgs, type ExtenderFilterResult, MalformedRequestError } from "../wire.js";
 import { type Evaluation, evaluate, StandaloneNamesError } from "./evaluate.js";
 import { errorInBody, podKeyOf, rejected, type VerbReply } from "./reply.js";
 
@@ -43,49 +39,42 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     }
     throw err;
   }
-  rt.decisions.store(ev.pod.uid, ev.inputs, ev.candidates.states, ev.decision);
+  rt.decisions.store(ev.pod.uid, ev.judgement);
   rt.recorder.record({
     pod: ev.pod,
     verb: "filter",
-    decision: ev.decision,
+    states: ev.candidates.states,
     extraFailures: ev.candidates.failures,
-    config: ev.inputs.config,
-    at: ev.inputs.now,
+    ctx: ev.ctx,
   });
 
-  const failed: Record<string, string> = {};
-  const unresolvable: Record<string, string> = {};
-  const rejections = [
-    ...ev.decision.nodes.flatMap((n) => (n.rejection ? [{ node: n.name, rejection: n.rejection }] : [])),
-    ...ev.candidates.failures,
-  ];
+  const failed: string[] = [];
+  const unresolvable: string[] = [];
   const bySignal = new Map<string, number>();
-  for (const { node, rejection } of rejections) {
-    (rejection.unresolvable ? unresolvable : failed)[node] = rejection.reason;
+  const reject = (rejection: Rejection, member: string) => {
+    (rejection.unresolvable ? unresolvable : failed).push(member);
     bySignal.set(rejection.signal, (bySignal.get(rejection.signal) ?? 0) + 1);
-  }
+  };
+  const verdicts = ev.judgement.verdicts;
+  for (const v of verdicts) if (v.rejection !== null) reject(v.rejection, v.failureMember);
+  for (const f of ev.candidates.failures) reject(f.rejection, failureMember(f.node, f.rejection.reason));
   for (const [signal, count] of bySignal) rt.metrics.nodesRejected.inc({ signal }, count);
-  const passed = new Set(ev.decision.nodes.filter((n) => n.passed).map((n) => n.name));
-  const result: ExtenderFilterResult =
-    args.NodeNames !== null
-      ? {
-          Nodes: null,
-          NodeNames: args.NodeNames.filter((n) => passed.has(n)),
-          FailedNodes: failed,
-          FailedAndUnresolvableNodes: unresolvable,
-          Error: "",
-        }
-      : {
-          Nodes: { ...args.Nodes!, items: args.Nodes!.items.filter((n: V1Node) => passed.has(nodeNameOf(n))) },
-          NodeNames: null,
-          FailedNodes: failed,
-          FailedAndUnresolvableNodes: unresolvable,
-          Error: "",
-        };
+  const positions = ev.candidates.positions;
+  const passes = (i: number) => positions[i] >= 0 && verdicts[positions[i]].rejection === null;
+  let result: JsonText;
+  if (args.NodeNames !== null) {
+    const names: string[] = [];
+    for (let i = 0; i < args.NodeNames.length; i++) if (passes(i)) names.push(verdicts[positions[i]].quotedNode);
+    result = filterResultJson({ nodes: "null", nodeNames: names, failed, unresolvable });
+  } else {
+    const list = args.Nodes!;
+    const nodes = JSON.stringify({ ...list, items: list.items.filter((_, i) => passes(i)) });
+    result = filterResultJson({ nodes, nodeNames: null, failed, unresolvable });
+  }
   return {
     status: 200,
     body: result,
     outcome: "ok",
-    log: { ...log, passed: passed.size, winner: ev.decision.winner },
+    log: { ...log, passed: ev.judgement.passed, winner: ev.judgement.winner },
   };
 }

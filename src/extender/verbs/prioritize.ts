@@ -5,22 +5,11 @@
  * prioritize errors and schedules on its own scores).
  */
 import { TierfitError } from "../../errors.js";
+import { priorityItem, priorityListJson } from "../reply-json.js";
 import type { ExtenderRuntime } from "../runtime.js";
-import {
-  decodeExtenderArgs,
-  type ExtenderArgs,
-  type HostPriority,
-  MAX_EXTENDER_PRIORITY,
-  MalformedRequestError,
-  nodeNameOf,
-} from "../wire.js";
+import { decodeExtenderArgs, type ExtenderArgs, MalformedRequestError, nodeNameOf } from "../wire.js";
 import { type Evaluation, evaluate, StandaloneNamesError } from "./evaluate.js";
 import { podKeyOf, rejected, type VerbReply } from "./reply.js";
-
-function clampScore(score: number): number {
-  if (!Number.isFinite(score)) return 0;
-  return Math.min(MAX_EXTENDER_PRIORITY, Math.max(0, Math.round(score)));
-}
 
 export function prioritizeVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
   let args: ExtenderArgs;
@@ -50,19 +39,21 @@ export function prioritizeVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     rt.recorder.record({
       pod: ev.pod,
       verb: "prioritize",
-      decision: ev.decision,
+      states: ev.candidates.states,
       extraFailures: ev.candidates.failures,
-      config: ev.inputs.config,
-      at: ev.inputs.now,
+      ctx: ev.ctx,
     });
   }
-  const scoreOf = new Map<string, number>();
-  for (const n of ev.decision.nodes) if (n.passed) scoreOf.set(n.name, clampScore(n.score));
-  const result: HostPriority[] = names.map((Host) => ({ Host, Score: scoreOf.get(Host) ?? 0 }));
+  const verdicts = ev.judgement.verdicts;
+  const positions = ev.candidates.positions;
+  const items = names.map((host, i) =>
+    positions[i] < 0 ? priorityItem(host, 0) : verdicts[positions[i]].priorityItem,
+  );
+  const result = priorityListJson(items);
   return {
     status: 200,
     body: result,
     outcome: "ok",
-    log: { ...log, passed: scoreOf.size, winner: ev.decision.winner, reused: ev.reused },
+    log: { ...log, passed: ev.judgement.passed, winner: ev.judgement.winner, reused: ev.reused },
   };
 }

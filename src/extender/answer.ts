@@ -1,0 +1,49 @@
+/**
+ * One node's verdict for one pod shape as the verdict memo keeps it: the core's verdict, what it
+ * was computed from besides the node state (the node's live telemetry entry, and whether that was
+ * fresh), and the node's pieces of the filter and prioritize replies, encoded on first use and
+ * then reused by every request that gets this answer.
+ */
+import type { NodeTelemetry } from "../scoring/demand-snapshot.js";
+import type { NodeVerdict } from "../scoring/runner.js";
+import type { Rejection } from "../scoring/types.js";
+import { failureMember, priorityItem, quote } from "./reply-json.js";
+
+export class Answer implements NodeVerdict {
+  readonly rejection: Rejection | null;
+  readonly rawScore: number;
+  readonly score: number;
+  #quoted: string | undefined;
+  #failure: string | undefined;
+  #priority: string | undefined;
+
+  constructor(
+    verdict: NodeVerdict,
+    /** The node's name, as the ledger (or the request's node object) has it. */
+    readonly node: string,
+    readonly telemetry: NodeTelemetry | undefined,
+    readonly fresh: boolean,
+  ) {
+    this.rejection = verdict.rejection;
+    this.rawScore = verdict.rawScore;
+    this.score = verdict.score;
+  }
+
+  /** The node's name as a JSON string, for NodeNames. */
+  get quotedNode(): string {
+    this.#quoted ??= quote(this.node);
+    return this.#quoted;
+  }
+
+  /** `"node":"reason"` for a node that failed. */
+  get failureMember(): string {
+    this.#failure ??= failureMember(this.node, this.rejection?.reason ?? "");
+    return this.#failure;
+  }
+
+  /** `{"Host":"node","Score":n}`: the integer score for a node that passed, 0 for one that failed. */
+  get priorityItem(): string {
+    this.#priority ??= priorityItem(this.node, this.rejection === null ? this.score : 0);
+    return this.#priority;
+  }
+}
