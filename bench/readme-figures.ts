@@ -45,16 +45,31 @@ const FIGURES: readonly Figure[] = [
 /** The Markdown table the README embeds: readable column names, then how to reproduce it. */
 export function figureTable(scenario: Scenario, runs: readonly RunResult[], command: string): string {
   const metrics = headlineMetrics(scenario.kind, runs);
-  const [head, ...rest] = markdownTable({ runs }, metrics).split("\n");
+  const [head, _rule, ...body] = markdownTable({ runs }, metrics).split("\n");
   const labelled = metrics.reduce((line, m) => line.replace(` ${m} |`, ` ${metricLabel(m)} |`), head);
   const seeds = [...new Set(runs.map((r) => r.seed))];
   return [
-    labelled,
-    ...rest,
+    ...alignedTable([labelled, ...body].map(cellsOf)),
     "",
     `Median over seeds ${seeds.join(", ")} (min–max in brackets when they differ). Reproduce: \`${command}\``,
     "",
   ].join("\n");
+}
+
+function cellsOf(row: string): string[] {
+  return row
+    .slice(1, -1)
+    .split("|")
+    .map((c) => c.trim());
+}
+
+/** Columns padded to one width (first left-aligned, numbers right-aligned), as Markdown formatters leave them. */
+function alignedTable(rows: readonly string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(3, ...rows.map((r) => r[c].length)));
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  const pad = (r: readonly string[]) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c])));
+  const rule = widths.map((w, c) => (c === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`));
+  return [line(pad(rows[0])), line(rule), ...rows.slice(1).map((r) => line(pad(r)))];
 }
 
 async function main(): Promise<void> {
