@@ -3,15 +3,14 @@
  * keeps answering from memory without touching Redis, entries turn stale after the window, and
  * the reader reconnects and clears the staleness once data returns.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { connect } from "node:net";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeRound } from "../../src/metrics/bridge/write-round.js";
 import { createRedisClient } from "../../src/metrics/redis-client.js";
 import { redisKeys } from "../../src/metrics/redis-schema.js";
 import { SnapshotReader } from "../../src/metrics/snapshot-reader.js";
-import { freePort } from "../setup/redis.js";
+import { freePort, startRedisServer, waitForPort } from "../setup/redis.js";
 import { captureLogger } from "./support.js";
 
 const hasRedisServer = !spawnSync("redis-server", ["--version"]).error;
@@ -20,28 +19,6 @@ if (!hasRedisServer) console.warn("skipping the Redis fault test: no redis-serve
 const KEYS = redisKeys("tierfit-fault:");
 const WRITE_CONFIG = { telemetryTtlSeconds: 600, historyTtlSeconds: 600, historyLength: 10 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function startRedis(port: number): ChildProcess {
-  return spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(25);
-  }
-  throw new Error(`redis-server did not start on port ${port}`);
-}
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 400; i++) {
@@ -89,7 +66,7 @@ describe.skipIf(!hasRedisServer)("snapshot reader when Redis dies and comes back
 
   it("serves from memory, marks entries stale after the window, reconnects and recovers", async () => {
     const port = await freePort();
-    processes.push(startRedis(port));
+    processes.push(startRedisServer(port));
     await waitForPort(port);
     const url = `redis://127.0.0.1:${port}`;
     client = createRedisClient(url, { connectTimeoutMs: 500, commandTimeoutMs: 500, maxBackoffMs: 100 });
@@ -131,7 +108,7 @@ describe.skipIf(!hasRedisServer)("snapshot reader when Redis dies and comes back
     expect(lines.filter((l) => l.msg.includes("node went stale"))).toHaveLength(1);
     expect(lines.filter((l) => l.msg.startsWith("live demand refresh failed"))).toHaveLength(1);
 
-    processes.push(startRedis(port));
+    processes.push(startRedisServer(port));
     await until("the reader's client to reconnect", () => client!.status === "ready");
     await writeRound(client, KEYS, sample(Date.now()), WRITE_CONFIG);
     expect(await reader.refresh()).toBe(true);

@@ -28,9 +28,7 @@ export async function setup(project: TestProject): Promise<void> {
     return;
   }
   const port = await freePort();
-  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
+  server = startRedisServer(port);
   await waitForPort(port);
   project.provide("redisUrl", `redis://127.0.0.1:${port}`);
   project.provide("redisUnavailableReason", null);
@@ -52,7 +50,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number): Promise<void> {
+/** A redis-server that keeps nothing on disk, on 127.0.0.1:`port`. */
+export function startRedisServer(port: number): ChildProcess {
+  return spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
+}
+
+export async function waitForPort(port: number): Promise<void> {
   const { connect } = await import("node:net");
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
