@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { formatUnits } from "../../src/cluster/gpu-units.js";
 import { AllocationLedger } from "../../src/cluster/ledger.js";
 import type { Allocation, DeviceAssignment, NodeView } from "../../src/cluster/types.js";
+import { mulberry32 } from "../support/prng.js";
 
 const GIB = 1024 * 1000;
 const NODE_NAMES = ["n0", "n1", "n2", "n3", "n4", "n5"];
@@ -14,14 +15,7 @@ const POD_KEYS = Array.from({ length: 200 }, (_, i) => `ns/p${i}`);
 
 /** mulberry32: a tiny seeded generator, so a failure replays exactly. */
 function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

@@ -11,19 +11,10 @@ import { PlacementMemo } from "../../src/scoring/placement-memo.js";
 import { allocationFor, pickNode } from "../../src/scoring/runner.js";
 import type { ScoringContext } from "../../src/scoring/types.js";
 import { gpu, nodeState, podRequest } from "../support/core-builders.js";
+import { mulberry32 } from "../support/prng.js";
 import { config, contextFor, ledgerOf, openbNode, openbPod } from "./baselines/support.js";
 
-/** mulberry32: small and seedable, so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const SHAPES = [
   { gpuCount: 1, gpuMilli: 250, milliCpu: 2000 },

@@ -12,18 +12,9 @@ import { allocationFor, decide, pickNode } from "../../src/scoring/runner.js";
 import { sameTenant } from "../../src/scoring/tenancy.js";
 import type { ScoringContext } from "../../src/scoring/types.js";
 import { gpu, nodeState, podRequest, testConfig } from "../support/core-builders.js";
+import { mulberry32 } from "../support/prng.js";
 
-/** mulberry32: small, seedable, good enough to draw test cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];

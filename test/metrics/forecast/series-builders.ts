@@ -1,22 +1,13 @@
 /** Known series for the forecasting tests, built from formulas so every expectation can be derived. */
 import type { SeriesPoint } from "../../../src/metrics/forecast/index.js";
+import { mulberry32 } from "../../support/prng.js";
 
 export const T0 = Date.UTC(2025, 0, 6); // a Monday midnight, so "daily" phases read naturally
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** Mulberry32: a tiny seeded generator, so "noisy" series are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /** Standard normal draws from a seeded uniform source (Box-Muller). */
 export function seededNormal(seed: number): () => number {
