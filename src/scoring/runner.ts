@@ -121,22 +121,14 @@ export function pickNode(
   if (memo && ctx.policy.signals.every((s) => s.normalize === "fixed")) return pickNodeMemo(pod, nodes, ctx, memo);
   const c = startCycle(pod, ctx);
   const S = c.signals.length;
-  let best = -1;
-  let bestScore = -1;
-  let bestRaw = -1;
+  const leader = new Leader(nodes);
   if (c.allFixed) {
     const raw = new Float64Array(S);
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i];
       if (!passesAt(c, node)) continue;
       rawScoresInto(c, node, raw, 0);
-      const rawScore = combineAt(c, raw, 0, null);
-      const score = Math.round(rawScore);
-      if (best < 0 || ranksAbove(score, rawScore, node, bestScore, bestRaw, nodes[best])) {
-        best = i;
-        bestScore = score;
-        bestRaw = rawScore;
-      }
+      leader.offer(i, combineAt(c, raw, 0, null));
     }
   } else {
     const raw = new Float64Array(nodes.length * S);
@@ -148,17 +140,10 @@ export function pickNode(
     }
     const max = maxima(c, raw, passed);
     for (let i = 0; i < nodes.length; i++) {
-      if (!passed[i]) continue;
-      const rawScore = combineAt(c, raw, i * S, max);
-      const score = Math.round(rawScore);
-      if (best < 0 || ranksAbove(score, rawScore, nodes[i], bestScore, bestRaw, nodes[best])) {
-        best = i;
-        bestScore = score;
-        bestRaw = rawScore;
-      }
+      if (passed[i]) leader.offer(i, combineAt(c, raw, i * S, max));
     }
   }
-  return best < 0 ? null : { node: nodes[best], score: bestScore, rawScore: bestRaw };
+  return leader.pick();
 }
 
 function pickNodeMemo(
@@ -191,34 +176,39 @@ function pickNodeMemo(
   const scores = memo.scratch(nodes.length * S);
   const batch = c.signals.every((signal) => signal.scoreEach !== undefined);
   if (batch) for (let s = 0; s < S; s++) c.signals[s].scoreEach?.(pod, nodes, row.scores, ctx, c.pres[s], scores, s, S);
-  let best = -1;
-  let bestScore = -1;
-  let bestRaw = -1;
+  const leader = new Leader(nodes);
   for (let i = 0; i < nodes.length; i++) {
     if (row.scores[i] < 0) continue;
     if (!batch) rawScoresInto(c, nodes[i], scores, i * S);
-    const rawScore = combineAt(c, scores, i * S, null);
-    const score = Math.round(rawScore);
-    if (best < 0 || ranksAbove(score, rawScore, nodes[i], bestScore, bestRaw, nodes[best])) {
-      best = i;
-      bestScore = score;
-      bestRaw = rawScore;
-    }
+    leader.offer(i, combineAt(c, scores, i * S, null));
   }
-  return best < 0 ? null : { node: nodes[best], score: bestScore, rawScore: bestRaw };
+  return leader.pick();
 }
 
-/** beats() for the winner-only loops: the names are read only on a tie of both scores. */
-function ranksAbove(
-  score: number,
-  raw: number,
-  node: NodeState,
-  bestScore: number,
-  bestRaw: number,
-  bestNode: NodeState,
-): boolean {
-  const order = compareScores(score, raw, bestScore, bestRaw);
-  return order > 0 || (order === 0 && node.view.name < bestNode.view.name);
+/**
+ * The best node so far in the winner-only loops, ranked as decide ranks (integer score, then
+ * raw score, then name); names are read only on a tie of both scores.
+ */
+class Leader {
+  #best = -1;
+  #score = -1;
+  #raw = -1;
+  constructor(private readonly nodes: readonly NodeState[]) {}
+
+  offer(i: number, rawScore: number): void {
+    const score = Math.round(rawScore);
+    if (this.#best >= 0) {
+      const order = compareScores(score, rawScore, this.#score, this.#raw);
+      if (order < 0 || (order === 0 && this.nodes[i].view.name >= this.nodes[this.#best].view.name)) return;
+    }
+    this.#best = i;
+    this.#score = score;
+    this.#raw = rawScore;
+  }
+
+  pick(): Pick | null {
+    return this.#best < 0 ? null : { node: this.nodes[this.#best], score: this.#score, rawScore: this.#raw };
+  }
 }
 
 /** What bind records: the node re-checked against every filter, and the devices device choice picks. */
