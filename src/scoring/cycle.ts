@@ -85,21 +85,22 @@ export function combineAt(c: Cycle, raw: Float64Array, offset: number, max: Floa
   return clampScore(c.ctx.policy.combine(c.scores), c.counters);
 }
 
+/**
+ * combineAt for a cycle whose signals are all `fixed`, by position where the policy offers it
+ * (the same number, without the by-name record). Clamps `raw[offset ..]` in place.
+ */
+export function combineFixedAt(c: Cycle, raw: Float64Array, offset: number): number {
+  const at = c.ctx.policy.combineAt;
+  if (at === undefined) return combineAt(c, raw, offset, null);
+  for (let s = 0; s < c.signals.length; s++) raw[offset + s] = clampScore(raw[offset + s], c.counters);
+  return clampScore(at(raw, offset), c.counters);
+}
+
 export function clampScore(x: number, counters: PolicyCounters | undefined): number {
   if (x >= 0 && x <= 10) return x;
   if (x > 10 && x !== Number.POSITIVE_INFINITY) return 10;
   if (x < 0 && x !== Number.NEGATIVE_INFINITY) return 0;
   if (counters) counters.nonFiniteScores++;
-  return 0;
-}
-
-/**
- * (score, raw) against the best so far: > 0 better (higher integer, then higher raw), < 0 worse,
- * 0 tied, when the name decides. Hot loops call this and read names only on a tie.
- */
-export function compareScores(score: number, raw: number, bestScore: number, bestRaw: number): number {
-  if (score !== bestScore) return score > bestScore ? 1 : -1;
-  if (raw !== bestRaw) return raw > bestRaw ? 1 : -1;
   return 0;
 }
 

@@ -37,6 +37,11 @@ export interface ScoringPolicy {
   readonly signals: readonly Signal[];
   /** Combines each signal's normalised 0..10 score (keyed by signal name) into one 0..10 score. */
   combine(scores: Readonly<Record<string, number>>): number;
+  /**
+   * The same combination read by position (in `signals` order) from `values[offset ..]`: the
+   * winner-only loops use it to skip filling the by-name record for every node. Absent = combine.
+   */
+  readonly combineAt?: (values: Float64Array, offset: number) => number;
   /** Device choice for every pod under this policy; absent = per workload class (config). */
   readonly packing?: DevicePacking;
   /** Device choice for a pod sharing one GPU, replacing the packing's; absent = the packing decides. */
@@ -71,6 +76,26 @@ export function weightedCombine(
 }
 
 /**
+ * weightedCombine by position: `order` names the signal at each position. It adds in the same
+ * order as weightedCombine, so both give the same float to the last bit.
+ */
+export function weightedCombineAt(
+  weights: Readonly<Record<string, number>>,
+  order: readonly string[],
+): (values: Float64Array, offset: number) => number {
+  const names = Object.keys(weights).filter((n) => weights[n] > 0 && order.includes(n));
+  const positions = names.map((n) => order.indexOf(n));
+  const w = names.map((n) => weights[n]);
+  const total = Object.keys(weights).reduce((sum, n) => sum + Math.max(weights[n], 0), 0);
+  return (values, offset) => {
+    if (total === 0) return 0;
+    let sum = 0;
+    for (let k = 0; k < positions.length; k++) sum += w[k] * values[offset + positions[k]];
+    return sum / total;
+  };
+}
+
+/**
  * The signal as a filter only (score 0), for policies that need its hard rules but not its
  * opinion, e.g. the FGD baseline keeps GPU memory and CPU fit but ranks by fragmentation alone.
  */
@@ -92,13 +117,18 @@ export function filterOnly<P>(signal: Signal<P>): Signal<P> {
  */
 export function tierfitPolicy(config: TierfitConfig): ScoringPolicy {
   const expression = config.scoring.expression;
-  let combine = weightedCombine(weightsOf(config));
+  const counters = { nonFiniteScores: 0 };
   if (expression !== null) {
     const compiled = compileScoreExpression(expression);
     if (!compiled.ok) throw new Error(`scoring.expression should have been validated: ${compiled.error}`);
-    combine = compiled.evaluate;
+    return { name: "tierfit", signals: SIGNALS, combine: compiled.evaluate, counters };
   }
-  return { name: "tierfit", signals: SIGNALS, combine, counters: { nonFiniteScores: 0 } };
+  const weights = weightsOf(config);
+  const combineAt = weightedCombineAt(
+    weights,
+    SIGNALS.map((s) => s.name),
+  );
+  return { name: "tierfit", signals: SIGNALS, combine: weightedCombine(weights), combineAt, counters };
 }
 
 function weightsOf(config: TierfitConfig): Record<SignalName, number> {

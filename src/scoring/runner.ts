@@ -9,7 +9,7 @@ import {
   beats,
   type Cycle,
   combineAt,
-  compareScores,
+  combineFixedAt,
   maxima,
   passesAt,
   rawScoresInto,
@@ -128,7 +128,7 @@ export function pickNode(
       const node = nodes[i];
       if (!passesAt(c, node)) continue;
       rawScoresInto(c, node, raw, 0);
-      leader.offer(i, combineAt(c, raw, 0, null));
+      leader.offer(i, combineFixedAt(c, raw, 0));
     }
   } else {
     const raw = new Float64Array(nodes.length * S);
@@ -163,7 +163,7 @@ function pickNodeMemo(
     if (rescore) return 0;
     raw ??= new Float64Array(c.signals.length);
     rawScoresInto(c, node, raw, 0);
-    return combineAt(c, raw, 0, null);
+    return combineFixedAt(c, raw, 0);
   });
   if (!rescore) {
     const best = row.best();
@@ -180,34 +180,34 @@ function pickNodeMemo(
   for (let i = 0; i < nodes.length; i++) {
     if (row.scores[i] < 0) continue;
     if (!batch) rawScoresInto(c, nodes[i], scores, i * S);
-    leader.offer(i, combineAt(c, scores, i * S, null));
+    leader.offer(i, combineFixedAt(c, scores, i * S));
   }
   return leader.pick();
 }
 
 /**
  * The best node so far in the winner-only loops, ranked as decide ranks (integer score, then
- * raw score, then name); names are read only on a tie of both scores.
+ * raw score, then name). The integer is Math.round of the raw score, which never reverses an
+ * order, so comparing raw scores ranks the same; names are read only on a tie.
  */
 class Leader {
   #best = -1;
-  #score = -1;
   #raw = -1;
   constructor(private readonly nodes: readonly NodeState[]) {}
 
   offer(i: number, rawScore: number): void {
-    const score = Math.round(rawScore);
-    if (this.#best >= 0) {
-      const order = compareScores(score, rawScore, this.#score, this.#raw);
-      if (order < 0 || (order === 0 && this.nodes[i].view.name >= this.nodes[this.#best].view.name)) return;
+    const best = this.#best;
+    if (best >= 0) {
+      if (rawScore < this.#raw) return;
+      if (rawScore === this.#raw && this.nodes[i].view.name >= this.nodes[best].view.name) return;
     }
     this.#best = i;
-    this.#score = score;
     this.#raw = rawScore;
   }
 
   pick(): Pick | null {
-    return this.#best < 0 ? null : { node: this.nodes[this.#best], score: this.#score, rawScore: this.#raw };
+    const best = this.#best;
+    return best < 0 ? null : { node: this.nodes[best], score: Math.round(this.#raw), rawScore: this.#raw };
   }
 }
 
@@ -253,7 +253,7 @@ export function nodeJudge(pod: PodRequest, ctx: ScoringContext): ((node: NodeSta
     if (rejection !== null) return { rejection, rawScore: 0, score: 0 };
     raw ??= new Float64Array(c.signals.length);
     rawScoresInto(c, node, raw, 0);
-    const rawScore = combineAt(c, raw, 0, null);
+    const rawScore = combineFixedAt(c, raw, 0);
     return { rejection: null, rawScore, score: Math.round(rawScore) };
   };
 }

@@ -108,6 +108,18 @@ function expectMatchesModel(ledger: AllocationLedger, views: Map<string, NodeVie
   expect(recorded.filter((a) => model.get(a.podKey) !== a)).toEqual([]);
 }
 
+/**
+ * The same views and allocations recorded afresh: every node rebuilt from scratch. Nodes that
+ * grew by assign (copied devices only) must equal them, occupants in the same order.
+ */
+function expectEqualsRebuilt(ledger: AllocationLedger, views: Map<string, NodeView>) {
+  const fresh = new AllocationLedger();
+  for (const view of views.values()) fresh.upsertNode(view);
+  for (const a of ledger.allocations()) fresh.restore(a);
+  const strip = (l: AllocationLedger) => l.nodes().map(({ version: _, ...rest }) => rest);
+  expect(strip(ledger)).toEqual(strip(fresh));
+}
+
 function snapshot(ledger: AllocationLedger) {
   return {
     nodes: ledger.nodes(),
@@ -222,6 +234,7 @@ describe("AllocationLedger invariants under random operations", () => {
       }
       if (ledger.conflicts().length > 0) counts.conflictsSeen++;
       expectMatchesModel(ledger, views, model);
+      if (step % 50 === 0) expectEqualsRebuilt(ledger, views);
     }
 
     // The run exercised every path.

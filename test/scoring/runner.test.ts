@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { makeContext } from "../../src/scoring/context.js";
 import type { ScoringPolicy } from "../../src/scoring/policy.js";
-import { tierfitPolicy, weightedCombine } from "../../src/scoring/policy.js";
+import { tierfitPolicy, weightedCombine, weightedCombineAt } from "../../src/scoring/policy.js";
 import { allocationFor, decide, filterNodes, pickNode, prioritizeNodes } from "../../src/scoring/runner.js";
 import type { Signal } from "../../src/scoring/types.js";
 import { gpu, nodeState, podRequest, testConfig } from "../support/core-builders.js";
+import { mulberry32 } from "../support/prng.js";
 
 const A100 = 81920;
 const config = testConfig();
@@ -139,6 +140,19 @@ describe("policies", () => {
     const combine = weightedCombine({ a: 3, b: 1, c: 0 });
     expect(combine({ a: 10, b: 2, c: 100 })).toBe(8);
     expect(weightedCombine({ a: 0 })({ a: 10 })).toBe(0);
+  });
+
+  it("weightedCombineAt reads by position and gives weightedCombine's float to the last bit", () => {
+    const weights = { gpuMemory: 3, isolationTier: 2.5, liveDemand: 0.7, fragmentation: 0, resourcesFit: 1.3 };
+    const order = ["resourcesFit", "liveDemand", "fragmentation", "isolationTier", "gpuMemory"];
+    const byName = weightedCombine(weights);
+    const byPosition = weightedCombineAt(weights, order);
+    const next = mulberry32(9);
+    for (let k = 0; k < 500; k++) {
+      const values = Float64Array.from({ length: order.length + 2 }, () => 10 * next());
+      const scores = Object.fromEntries(order.map((n, i) => [n, values[2 + i]]));
+      expect(byPosition(values, 2)).toBe(byName(scores));
+    }
   });
 
   it("an expression policy replaces the weights", () => {

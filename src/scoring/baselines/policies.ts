@@ -23,18 +23,25 @@ import { balancedAllocation, leastAllocated, mostAllocated } from "./kube.js";
 import { randomDeviceChooser, randomSignal } from "./random.js";
 
 interface BaselineOptions {
-  readonly combine?: ScoringPolicy["combine"];
+  /** Combines the signals' scores by position (policy.ts combineAt); absent = the first signal's score. */
+  readonly combineAt?: (values: Float64Array, offset: number) => number;
   readonly chooseSharedDevice?: SharedDeviceChooser;
   readonly shapeDetermined?: boolean;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: signals differ in their per-pod state type
 function baseline(name: string, scorers: readonly Signal<any>[], opts: BaselineOptions = {}): ScoringPolicy {
-  const only = scorers[0].name;
+  const combineAt = opts.combineAt ?? ((values, offset) => values[offset]);
+  const names = scorers.map((s) => s.name);
+  const values = new Float64Array(names.length);
   return {
     name,
     signals: [withBaselineFilters(scorers[0]), ...scorers.slice(1)] as readonly Signal[],
-    combine: opts.combine ?? ((scores) => scores[only]),
+    combine: (scores) => {
+      for (let s = 0; s < names.length; s++) values[s] = scores[names[s]];
+      return combineAt(values, 0);
+    },
+    combineAt,
     packing: "binpack",
     chooseSharedDevice: opts.chooseSharedDevice,
     enforceIsolation: false,
@@ -47,7 +54,7 @@ function baseline(name: string, scorers: readonly Signal<any>[], opts: BaselineO
 export function kubeDefaultPolicy(): ScoringPolicy {
   return baseline("kube-default", [leastAllocated, balancedAllocation], {
     // Summing the integers, not the tenths, keeps equal kube totals equal (then the name decides).
-    combine: (s) => (int100(s.leastAllocated) + int100(s.balancedAllocation)) / 20,
+    combineAt: (v, o) => (int100(v[o]) + int100(v[o + 1])) / 20,
   });
 }
 
