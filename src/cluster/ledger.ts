@@ -127,6 +127,7 @@ export class AllocationLedger {
         pods: r.pods + 1,
       },
       version: ++this.#clock,
+      freeUnitsDesc: state.freeUnitsDesc && freeUnitsDesc(devices),
     };
   }
 
@@ -235,6 +236,7 @@ export class AllocationLedger {
       devices: devices as DeviceState[],
       requested: { milliCpu, memoryBytes, pods },
       version: ++this.#clock,
+      freeUnitsDesc: uniformDevices(view) ? freeUnitsDesc(devices) : undefined,
     });
   }
 
@@ -244,6 +246,19 @@ export class AllocationLedger {
     if (this.#sortedStates !== null && at !== undefined) this.#sortedStates[at] = state;
     else this.#forgetOrder();
   }
+}
+
+/** Whether every GPU has the same product and a known memory size (NodeState.freeUnitsDesc). */
+function uniformDevices(view: NodeView): boolean {
+  const first = view.gpus[0];
+  return (
+    first !== undefined &&
+    view.gpus.every((g) => g.memoryMiB > 0 && g.memoryMiB === first.memoryMiB && g.product === first.product)
+  );
+}
+
+function freeUnitsDesc(devices: readonly DeviceState[]): number[] {
+  return devices.map((d) => d.freeUnits).sort((a, b) => b - a);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

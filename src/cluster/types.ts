@@ -96,6 +96,12 @@ export interface NodeState {
   readonly requested: Resources;
   /** Bumped on every change to this node's allocations: a cache key for memoised scores. */
   readonly version: number;
+  /**
+   * The devices' free units, largest first, when every device has the same product and a known
+   * memory size (absent otherwise): whether k devices could each take a share is then one
+   * comparison, `freeUnitsDesc[k - 1] >= units`. Set by the ledger; derived from `devices`.
+   */
+  readonly freeUnitsDesc?: readonly number[];
 }
 
 /** Which device takes how much of a pod: the result of device choice, and what the ledger stores. */

@@ -4,7 +4,7 @@
  * calls on these steps; they allocate nothing per node on the pass path.
  */
 import type { NodeState, PodRequest } from "../cluster/types.js";
-import type { PolicyCounters } from "./policy.js";
+import type { PolicyCounters, ScoringPolicy } from "./policy.js";
 import type { Rejection, ScoringContext, Signal } from "./types.js";
 
 export interface Cycle {
@@ -12,6 +12,8 @@ export interface Cycle {
   readonly ctx: ScoringContext;
   readonly signals: readonly Signal[];
   readonly pres: unknown[];
+  /** Positions of the signals that filter (Signal.filters), in order. */
+  readonly filtering: readonly number[];
   /** True when no signal needs the best raw score among nodes, so one pass suffices. */
   readonly allFixed: boolean;
   /** Normalised scores of the node being combined, keyed by signal name; reused for every node. */
@@ -28,15 +30,28 @@ export function startCycle(pod: PodRequest, ctx: ScoringContext): Cycle {
     ctx,
     signals,
     pres: signals.map((s) => s.preScore(pod, ctx)),
+    filtering: filteringOf(ctx.policy),
     allFixed: signals.every((s) => s.normalize === "fixed"),
     scores,
     counters: ctx.policy.counters,
   };
 }
 
+/** Per policy, the positions of its signals that filter: computed once, read every cycle. */
+const filteringByPolicy = new WeakMap<ScoringPolicy, readonly number[]>();
+
+function filteringOf(policy: ScoringPolicy): readonly number[] {
+  let positions = filteringByPolicy.get(policy);
+  if (positions === undefined) {
+    positions = policy.signals.flatMap((signal, s) => (signal.filters === false ? [] : [s]));
+    filteringByPolicy.set(policy, positions);
+  }
+  return positions;
+}
+
 /** The first filter that fails, with its reason; null when the node passes every one. */
 export function rejectionAt(c: Cycle, node: NodeState): Rejection | null {
-  for (let s = 0; s < c.signals.length; s++) {
+  for (const s of c.filtering) {
     const r = c.signals[s].filter(c.pod, node, c.ctx, c.pres[s]);
     if (r !== null) return r;
   }
@@ -45,7 +60,9 @@ export function rejectionAt(c: Cycle, node: NodeState): Rejection | null {
 
 /** The same verdict as rejectionAt, without building reasons where a signal offers `fits`. */
 export function passesAt(c: Cycle, node: NodeState): boolean {
-  for (let s = 0; s < c.signals.length; s++) {
+  const filtering = c.filtering;
+  for (let k = 0; k < filtering.length; k++) {
+    const s = filtering[k];
     const signal = c.signals[s];
     const ok = signal.fits
       ? signal.fits(c.pod, node, c.ctx, c.pres[s])

@@ -68,47 +68,40 @@ export class MemoRow {
     if (best === UNKNOWN) return;
     if (i === best) {
       // Nothing else changed, so it stays the winner unless its own score fell.
-      if (score < 0 || fell(score, old)) this.#best = UNKNOWN;
+      if (score < old) this.#best = UNKNOWN;
     } else if (score >= 0 && (best < 0 || this.#above(i, best))) this.#best = i;
   }
 
-  /** The winning index (highest rounded score, then raw score, then name, then index); -1 when none passes. */
+  /**
+   * The winning index, -1 when none passes, in the runner's order (runner.ts): highest integer
+   * score, then raw score, then name. The integer is Math.round of the raw score, which never
+   * reverses an order, so the raw score alone ranks the same; then name, then index.
+   */
   best(): number {
     if (this.#best === UNKNOWN) {
-      // The best's rounded score is kept in a local: most nodes lose on it alone.
+      const scores = this.scores;
+      const rank = this.nameRank;
       let best = -1;
-      let bestRounded = -1;
-      for (let i = 0; i < this.scores.length; i++) {
-        const score = this.scores[i];
-        if (score < 0) continue;
-        const rounded = Math.round(score);
-        if (best >= 0 && (rounded < bestRounded || (rounded === bestRounded && !this.#above(i, best)))) continue;
+      let bestScore = -1;
+      for (let i = 0; i < scores.length; i++) {
+        const score = scores[i];
+        if (score < bestScore || (score === bestScore && (score < 0 || rank[i] >= rank[best]))) continue;
         best = i;
-        bestRounded = rounded;
+        bestScore = score;
       }
       this.#best = best;
     }
     return this.#best;
   }
 
-  /** Whether index `a` ranks above index `b`: the runner's order (runner.ts beats), then index. */
+  /** Whether index `a` ranks above index `b` (best's order). */
   #above(a: number, b: number): boolean {
     const sa = this.scores[a];
     const sb = this.scores[b];
-    const ra = Math.round(sa);
-    const rb = Math.round(sb);
-    if (ra !== rb) return ra > rb;
     if (sa !== sb) return sa > sb;
     if (this.nameRank[a] !== this.nameRank[b]) return this.nameRank[a] < this.nameRank[b];
     return a < b;
   }
-}
-
-/** Whether a node's new score ranks below its old one: a lower integer, or the same and a lower raw score. */
-function fell(score: number, old: number): boolean {
-  const rounded = Math.round(score);
-  const before = Math.round(old);
-  return rounded < before || (rounded === before && score < old);
 }
 
 /** Each index's place when the nodes are sorted by name; equal names share a rank. */

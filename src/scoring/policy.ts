@@ -60,6 +60,9 @@ export interface ScoringPolicy {
   readonly counters?: PolicyCounters;
 }
 
+/** The combination of a policy ranked by its first signal alone (policy.combineAt). */
+export const soleScore = (values: Float64Array, offset: number): number => values[offset];
+
 /** Weighted mean of the named scores; 0 when every weight is 0. */
 export function weightedCombine(
   weights: Readonly<Record<string, number>>,

@@ -8,6 +8,7 @@ import type { Allocation, NodeState, PodRequest } from "../cluster/types.js";
 import {
   beats,
   type Cycle,
+  clampScore,
   combineAt,
   combineFixedAt,
   maxima,
@@ -19,6 +20,7 @@ import {
 import { assignmentsOf, chooseFinal, devicePlanFor } from "./device-choice.js";
 import { gpuShortfall } from "./gpu-fit.js";
 import { type PlacementMemo, podShapeKey } from "./placement-memo.js";
+import { soleScore } from "./policy.js";
 import { effectiveTenant } from "./tenancy.js";
 import type { Decision, NodeDecision, Rejection, ScoringContext } from "./types.js";
 
@@ -177,6 +179,11 @@ function pickNodeMemo(
   const batch = c.signals.every((signal) => signal.scoreEach !== undefined);
   if (batch) for (let s = 0; s < S; s++) c.signals[s].scoreEach?.(pod, nodes, row.scores, ctx, c.pres[s], scores, s, S);
   const leader = new Leader(nodes);
+  if (batch && S === 1 && ctx.policy.combineAt === soleScore) {
+    // One batch-scored signal is the combined score (clamped as combineFixedAt would): one pass.
+    for (let i = 0; i < nodes.length; i++) if (row.scores[i] >= 0) leader.offer(i, clampScore(scores[i], c.counters));
+    return leader.pick();
+  }
   for (let i = 0; i < nodes.length; i++) {
     if (row.scores[i] < 0) continue;
     if (!batch) rawScoresInto(c, nodes[i], scores, i * S);

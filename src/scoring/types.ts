@@ -49,6 +49,8 @@ export interface Signal<Pre = unknown> {
    * winner-only path calls, where most nodes fail and building reasons would dominate.
    */
   fits?(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: Pre): boolean;
+  /** False for a score-only signal whose filter passes every node: the cycle skips it when filtering. */
+  readonly filters?: false;
   /** Raw score of a node that passed every filter; higher is better. */
   score(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: Pre): number;
   /**

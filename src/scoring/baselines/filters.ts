@@ -23,6 +23,13 @@ export function enoughDevices(pod: PodRequest, node: NodeState, ctx: ScoringCont
   const req = pod.gpuMemory;
   const anyProduct = pod.gpuProducts.length === 0;
   const isolate = ctx.policy.enforceIsolation !== false;
+  const desc = node.freeUnitsDesc;
+  if (desc !== undefined && !isolate) {
+    // Alike devices: the need-th largest free amount decides.
+    const gpu = gpus[0];
+    if (!(anyProduct || productAllowed(pod, gpu))) return false;
+    return desc[need - 1] >= (req.kind === "milli" ? req.milli * gpu.memoryMiB : unitsNeeded(pod, gpu));
+  }
   let n = 0;
   for (let i = 0; i < devices.length; i++) {
     const gpu = gpus[i];

@@ -39,6 +39,20 @@ export function seedKey(seed: number): number {
 
 /** A uniform draw in [0, 1) from three 32-bit keys (seed, pod, node), e.g. seedKey and hashString. */
 export function unitDraw(seedHash: number, podHash: number, nodeHash: number): number {
-  const h = fmix32(fmix32(seedHash ^ podHash) ^ Math.imul(nodeHash, 0x9e3779b1));
-  return h / TWO_POW_32;
+  return drawOf(podDrawKey(seedHash, podHash), nodeDrawKey(nodeHash));
+}
+
+/** unitDraw in parts, for a loop over nodes: the pod's part is computed once per pod… */
+export function podDrawKey(seedHash: number, podHash: number): number {
+  return fmix32(seedHash ^ podHash);
+}
+
+/** …the node's once per node… */
+export function nodeDrawKey(nodeHash: number): number {
+  return Math.imul(nodeHash, 0x9e3779b1);
+}
+
+/** …and the draw from both: the same number unitDraw gives. */
+export function drawOf(podKey: number, nodeKey: number): number {
+  return fmix32(podKey ^ nodeKey) / TWO_POW_32;
 }

@@ -10,21 +10,10 @@ import type { ScoringContext, Signal } from "../types.js";
 
 export type IntScorer<Pre> = (pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: Pre) => number;
 
-/** The same integer score for `nodes[i]`, for a scorer that keeps per-node facts by position. */
-export type IntScorerAt<Pre> = (
-  pod: PodRequest,
-  nodes: readonly NodeState[],
-  i: number,
-  ctx: ScoringContext,
-  pre: Pre,
-) => number;
-
-/** `score100At`, optional, gives the signal a batch form (Signal.scoreEach) with the same values. */
 export function intScoreSignal<Pre>(
   name: string,
   preScore: (pod: PodRequest, ctx: ScoringContext) => Pre,
   score100: IntScorer<Pre>,
-  score100At?: IntScorerAt<Pre>,
 ): Signal<Pre> {
   return {
     name,
@@ -32,14 +21,8 @@ export function intScoreSignal<Pre>(
     preScore,
     filter: () => null,
     fits: () => true,
+    filters: false,
     score: (pod, node, ctx, pre) => score100(pod, node, ctx, pre) / 10,
-    scoreEach:
-      score100At &&
-      ((pod, nodes, verdicts, ctx, pre, out, offset, stride) => {
-        for (let i = 0; i < nodes.length; i++) {
-          if (verdicts[i] >= 0) out[i * stride + offset] = score100At(pod, nodes, i, ctx, pre) / 10;
-        }
-      }),
   };
 }
 

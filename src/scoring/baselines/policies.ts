@@ -9,7 +9,7 @@
  * pod's GPU their own way. Every call builds a fresh policy: caches live in it, one per run.
  */
 import { compileMix } from "../fragmentation.js";
-import type { ScoringPolicy, SharedDeviceChooser } from "../policy.js";
+import { type ScoringPolicy, type SharedDeviceChooser, soleScore } from "../policy.js";
 import type { Signal } from "../types.js";
 import { bestFit } from "./best-fit.js";
 import { dotProduct } from "./dot-product.js";
@@ -31,7 +31,7 @@ interface BaselineOptions {
 
 // biome-ignore lint/suspicious/noExplicitAny: signals differ in their per-pod state type
 function baseline(name: string, scorers: readonly Signal<any>[], opts: BaselineOptions = {}): ScoringPolicy {
-  const combineAt = opts.combineAt ?? ((values, offset) => values[offset]);
+  const combineAt = opts.combineAt ?? soleScore;
   const names = scorers.map((s) => s.name);
   const values = new Float64Array(names.length);
   return {

@@ -7,7 +7,8 @@
  */
 import type { NodeState, NodeView, PodRequest } from "../../cluster/types.js";
 import type { SharedDeviceChooser } from "../policy.js";
-import { hashString, seedKey, unitDraw } from "./hash.js";
+import type { Signal } from "../types.js";
+import { drawOf, hashString, nodeDrawKey, podDrawKey, seedKey, unitDraw } from "./hash.js";
 import { intScoreSignal } from "./int-signal.js";
 
 /** Separates the GPU draw from the node draw of the same pod and node. */
@@ -15,6 +16,8 @@ const GPU_DRAW = 0x6a09e667;
 
 interface RandomPre {
   readonly podHash: number;
+  /** hash.ts podDrawKey of the seed and the pod. */
+  readonly podKey: number;
 }
 
 /** The node draw in [0, 1): what the random signal scores (× 100, not rounded, so draws rarely tie). */
@@ -22,7 +25,7 @@ export function nodeDraw(seed: number, pod: PodRequest, node: NodeState): number
   return unitDraw(seedKey(seed), hashString(pod.key), hashString(node.view.name));
 }
 
-export function randomSignal(seed: number) {
+export function randomSignal(seed: number): Signal<RandomPre> {
   const key = seedKey(seed);
   // Nodes recur for every pod: hash each name once (per policy, so per run), found by its view,
   // which outlives the node's allocation changes and is cheaper to look up than its name.
@@ -35,35 +38,34 @@ export function randomSignal(seed: number) {
     }
     return h;
   };
-  const byPosition = new PositionHashes();
-  return intScoreSignal<RandomPre>(
+  const signal = intScoreSignal<RandomPre>(
     "random",
-    (pod) => ({ podHash: hashString(pod.key) }),
+    (pod) => {
+      const podHash = hashString(pod.key);
+      return { podHash, podKey: podDrawKey(key, podHash) };
+    },
     (_pod, node, _ctx, pre) => 100 * unitDraw(key, pre.podHash, nodeHash(node.view)),
-    (_pod, nodes, i, _ctx, pre) => 100 * unitDraw(key, pre.podHash, byPosition.at(nodes, i)),
   );
-}
-
-/**
- * Name hashes by position in the node array, for the batch form: the same array comes back for
- * every pod, so a draw is a check of the node's view and a few integer operations.
- */
-class PositionHashes {
-  #views: (NodeView | undefined)[] = [];
-  #hashes = new Uint32Array(0);
-
-  at(nodes: readonly NodeState[], i: number): number {
-    if (this.#hashes.length !== nodes.length) {
-      this.#views = new Array(nodes.length);
-      this.#hashes = new Uint32Array(nodes.length);
+  // The batch form keeps each node's part of the draw by position: the same array comes back for
+  // every pod, so a draw is a check of the node's view and a few integer operations.
+  let views: (NodeView | undefined)[] = [];
+  let nodeKeys = new Int32Array(0);
+  const scoreEach: Signal<RandomPre>["scoreEach"] = (_pod, nodes, verdicts, _ctx, pre, out, offset, stride) => {
+    if (nodeKeys.length !== nodes.length) {
+      views = new Array(nodes.length);
+      nodeKeys = new Int32Array(nodes.length);
     }
-    const view = nodes[i].view;
-    if (this.#views[i] !== view) {
-      this.#views[i] = view;
-      this.#hashes[i] = hashString(view.name);
+    for (let i = 0; i < nodes.length; i++) {
+      if (verdicts[i] < 0) continue;
+      const view = nodes[i].view;
+      if (views[i] !== view) {
+        views[i] = view;
+        nodeKeys[i] = nodeDrawKey(hashString(view.name));
+      }
+      out[i * stride + offset] = (100 * drawOf(pre.podKey, nodeKeys[i])) / 10;
     }
-    return this.#hashes[i];
-  }
+  };
+  return { ...signal, scoreEach };
 }
 
 /** A uniformly drawn device among those that fit. */

@@ -28,5 +28,6 @@ export const fragmentation: Signal<DevicePlan> = {
   preScore: (pod, ctx) => devicePlanFor(pod, ctx),
   filter: () => null,
   fits: () => true,
+  filters: false,
   score: (pod, node, _ctx, plan) => fragmentationScore(fragmentationDelta(pod, node, plan)),
 };
