@@ -20,6 +20,7 @@ export class AllocationLedger {
   /** Pod keys per node name, in arrival order; kept for unknown nodes too (pending allocations). */
   readonly #podsByNode = new Map<string, Set<string>>();
   #clock = 0;
+  #changes = 0;
   #sortedNames: string[] | null = null;
   #sortedStates: NodeState[] | null = null;
   /** Position of each node in #sortedStates, so a change replaces one entry instead of re-sorting. */
@@ -40,11 +41,21 @@ export class AllocationLedger {
   removeNode(name: string): void {
     if (!this.#views.delete(name)) return;
     this.#states.delete(name);
+    this.#changes++;
     this.#forgetOrder();
   }
 
   node(name: string): NodeState | undefined {
     return this.#states.get(name);
+  }
+
+  /**
+   * Grows whenever `node()` could answer differently for any name (a state replaced, a node
+   * removed): equal counts mean every lookup made in between still holds, so a caller can keep
+   * the states it looked up instead of looking them up again.
+   */
+  get changes(): number {
+    return this.#changes;
   }
 
   /**
@@ -73,14 +84,17 @@ export class AllocationLedger {
     if (held) return reject(`pod ${alloc.podKey} already holds an allocation on node ${held.node}`, true);
     const state = this.#states.get(alloc.node);
     if (!state) return reject(`node ${alloc.node} is not in the cluster cache`, true);
-    const seen = new Set<number>();
-    for (const d of alloc.devices) {
+    const devices = alloc.devices;
+    for (let k = 0; k < devices.length; k++) {
+      const d = devices[k];
       const device = Number.isInteger(d.index) ? state.devices[d.index] : undefined;
       if (!device) {
         return reject(`node ${alloc.node} has no GPU device ${d.index} (it has ${state.devices.length})`, true);
       }
-      if (seen.has(d.index)) return reject(`device ${d.index} is assigned twice in one allocation`, true);
-      seen.add(d.index);
+      // A handful of devices: a scan beats allocating a set on every placement.
+      for (let j = 0; j < k; j++) {
+        if (devices[j].index === d.index) return reject(`device ${d.index} is assigned twice in one allocation`, true);
+      }
       if (!Number.isInteger(d.units) || d.units < 0) {
         return reject(`device ${d.index}: ${d.units} is not a whole, non-negative number of memory units`, true);
       }
@@ -242,6 +256,7 @@ export class AllocationLedger {
 
   #replace(name: string, state: NodeState): void {
     this.#states.set(name, state);
+    this.#changes++;
     const at = this.#sortedIndex?.get(name);
     if (this.#sortedStates !== null && at !== undefined) this.#sortedStates[at] = state;
     else this.#forgetOrder();
@@ -257,8 +272,17 @@ function uniformDevices(view: NodeView): boolean {
   );
 }
 
+/** Insertion sort: a node has a handful of devices, and Array.sort allocates more than it sorts. */
 function freeUnitsDesc(devices: readonly DeviceState[]): number[] {
-  return devices.map((d) => d.freeUnits).sort((a, b) => b - a);
+  const out: number[] = [];
+  for (let i = 0; i < devices.length; i++) {
+    const free = devices[i].freeUnits;
+    out.push(free);
+    let j = i;
+    for (; j > 0 && out[j - 1] < free; j--) out[j] = out[j - 1];
+    out[j] = free;
+  }
+  return out;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
