@@ -9,9 +9,13 @@
  * (CPU, memory and per-GPU free thousandths), the least work any placement loop must do. Every
  * figure is the fastest of three runs (CPU time), the policy's ratio to first fit is in CPU time.
  * Reads the trace from config/scenarios/data, relative to the working directory (the repo root).
+ *
+ * The runs happen on a worker thread with the simulator's resource limits (sim/sweep/worker-pool.ts
+ * RUN_RESOURCE_LIMITS), as `tierfit simulate` runs them.
  */
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import {
   openbNodeView,
   openbPodRequest,
@@ -19,6 +23,7 @@ import {
   UNDISCLOSED_GPU_MEMORY_MIB,
 } from "../sim/cluster/openb-views.js";
 import { traceMix } from "../sim/runs/openb-fgd.js";
+import { RUN_RESOURCE_LIMITS } from "../sim/sweep/worker-pool.js";
 import { fgdArrivals, fgdNodeTieOrder, gpuCapacityMilli, typicalPods } from "../sim/workloads/fgd-protocol.js";
 import { loadOpenbNodes, loadOpenbPods, type OpenbNode, type OpenbPod } from "../sim/workloads/openb.js";
 import { AllocationLedger } from "../src/cluster/ledger.js";
@@ -30,6 +35,7 @@ import { PlacementMemo } from "../src/scoring/placement-memo.js";
 import { allocationFor, pickNode } from "../src/scoring/runner.js";
 import type { TypicalPod } from "../src/scoring/types.js";
 import type { BenchRow } from "./engine.js";
+import { replyOf, startWorker } from "./worker-thread.js";
 
 const DATA = "config/scenarios/data/alibaba-openb";
 const SEED = 42;
@@ -165,12 +171,23 @@ function times<T>(n: number, f: () => T): T[] {
   return Array.from({ length: Math.max(1, n) }, f);
 }
 
+const WORKER_ROLE = "tierfit-openb-bench";
+
 /**
  * `names`: the policies to run (all by default; `tsx bench/openb-policies.ts fgd` profiles one).
  * Each figure is the fastest of `repeats` runs, first fit's as well, so that a neighbour's burst
  * on a shared machine does not decide a ratio.
  */
 export async function benchOpenbPolicies(names: readonly string[] = POLICY_NAMES, repeats = 3): Promise<BenchRow[]> {
+  const worker = startWorker(import.meta.url, { role: WORKER_ROLE, names, repeats }, RUN_RESOURCE_LIMITS);
+  try {
+    return await replyOf<BenchRow[]>(worker);
+  } finally {
+    await worker.terminate();
+  }
+}
+
+function measure(names: readonly string[], repeats: number): BenchRow[] {
   const x = loadExperiment();
   const rows: BenchRow[] = [];
   const describe = (r: RunResult) =>
@@ -204,7 +221,9 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (!isMainThread && workerData?.role === WORKER_ROLE) {
+  parentPort?.postMessage(measure(workerData.names, workerData.repeats));
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const names = process.argv.slice(2);
   for (const row of await benchOpenbPolicies(names.length > 0 ? names : POLICY_NAMES)) {
     console.log(`${row.name.padEnd(36)} ${String(row.value).padStart(10)} ${row.unit.padEnd(3)} ${row.note ?? ""}`);

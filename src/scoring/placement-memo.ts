@@ -138,15 +138,8 @@ export class PlacementMemo {
   #logBase = 0;
   /** Each index's place in name order, for the rows' last tie-break (rebuilt when names move). */
   #nameRank: Int32Array = new Int32Array(0);
-  #scratch = new Float64Array(0);
   hits = 0;
   misses = 0;
-
-  /** A reused array of at least `size` numbers, for a pick's own per-node scores. */
-  scratch(size: number): Float64Array {
-    if (this.#scratch.length < size) this.#scratch = new Float64Array(size);
-    return this.#scratch;
-  }
 
   /**
    * The row for this shape, current for `nodes`: `score(node)` is called for every node the row

@@ -174,20 +174,20 @@ function pickNodeMemo(
     return { node: nodes[best], score: Math.round(rawScore), rawScore };
   }
   c ??= startCycle(pod, ctx);
-  const S = c.signals.length;
-  const scores = memo.scratch(nodes.length * S);
-  const batch = c.signals.every((signal) => signal.scoreEach !== undefined);
-  if (batch) for (let s = 0; s < S; s++) c.signals[s].scoreEach?.(pod, nodes, row.scores, ctx, c.pres[s], scores, s, S);
-  const leader = new Leader(nodes);
-  if (batch && S === 1 && ctx.policy.combineAt === soleScore) {
-    // One batch-scored signal is the combined score (clamped as combineFixedAt would): one pass.
-    for (let i = 0; i < nodes.length; i++) if (row.scores[i] >= 0) leader.offer(i, clampScore(scores[i], c.counters));
-    return leader.pick();
+  const sole = c.signals.length === 1 && ctx.policy.combineAt === soleScore ? c.signals[0] : null;
+  if (sole?.bestEach) {
+    // The signal alone ranks, and it finds its own winner in one pass over the verdicts.
+    const best = sole.bestEach(pod, nodes, row.scores, ctx, c.pres[0]);
+    if (best < 0) return null;
+    const rawScore = clampScore(sole.score(pod, nodes[best], ctx, c.pres[0]), c.counters);
+    return { node: nodes[best], score: Math.round(rawScore), rawScore };
   }
+  const scores = new Float64Array(c.signals.length);
+  const leader = new Leader(nodes);
   for (let i = 0; i < nodes.length; i++) {
     if (row.scores[i] < 0) continue;
-    if (!batch) rawScoresInto(c, nodes[i], scores, i * S);
-    leader.offer(i, combineFixedAt(c, scores, i * S));
+    rawScoresInto(c, nodes[i], scores, 0);
+    leader.offer(i, combineFixedAt(c, scores, 0));
   }
   return leader.pick();
 }

@@ -54,21 +54,18 @@ export interface Signal<Pre = unknown> {
   /** Raw score of a node that passed every filter; higher is better. */
   score(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: Pre): number;
   /**
-   * Optional batch form of `score` (same values): `out[i * stride + offset]` for every node
-   * whose `verdicts[i]` is not negative. The simulator's memo path calls it when scores vary per
-   * pod and every passing node must be scored again; a signal whose score is a few operations
-   * once per-node facts are kept by position (the random baseline's draw) saves the per-call work.
+   * Optional winner in one pass, for a policy ranked by this signal alone (scores that vary per
+   * pod, so the simulator's memo keeps only verdicts): the index of the node with the highest
+   * score among those whose `verdicts[i]` is not negative, ties to the smaller name; -1 when
+   * none. It must agree with `score`, whose values must lie in 0..10.
    */
-  scoreEach?(
+  bestEach?(
     pod: PodRequest,
     nodes: readonly NodeState[],
     verdicts: Float64Array,
     ctx: ScoringContext,
     pre: Pre,
-    out: Float64Array,
-    offset: number,
-    stride: number,
-  ): void;
+  ): number;
   /**
    * How the runner maps raw scores to 0..10: `fixed` = the raw score already is 0..10;
    * `max` = divide by the best raw score among the passing nodes (kube's NormalizeScore).

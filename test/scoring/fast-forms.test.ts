@@ -1,6 +1,6 @@
 /**
- * Forms that exist for speed must give what the plain forms give: the random signal's batch
- * draws equal its per-node draws, and device choice's shortcut for nodes that hold one tenant's
+ * Forms that exist for speed must give what the plain forms give: the random signal's one-pass
+ * winner is the node its per-node draws rank first, and device choice's shortcut for nodes that hold one tenant's
  * pods (no occupant read) decides exactly as reading every occupant does.
  */
 import { describe, expect, it } from "vitest";
@@ -11,32 +11,46 @@ import { chooseDevices } from "../../src/scoring/device-choice.js";
 import { deviceOpenToPod } from "../../src/scoring/tenancy.js";
 import { gpu, nodeState, podRequest, testConfig } from "../support/core-builders.js";
 
-describe("random signal, batch form", () => {
-  it("scores every passing node as score() does, and leaves failing ones alone", () => {
-    const signal = randomSignal(42);
-    const ctx = makeContext(testConfig());
+describe("random signal, one-pass winner", () => {
+  const signal = randomSignal(42);
+  const ctx = makeContext(testConfig());
+
+  /** The winner by the plain form: score() of every passing node, highest first, then name. */
+  function plainBest(pod: ReturnType<typeof podRequest>, nodes: readonly NodeState[], verdicts: Float64Array) {
+    const pre = signal.preScore(pod, ctx);
+    let best = -1;
+    nodes.forEach((node, i) => {
+      if (verdicts[i] < 0) return;
+      const score = signal.score(pod, node, ctx, pre);
+      const bestScore = best < 0 ? -1 : signal.score(pod, nodes[best], ctx, pre);
+      if (score > bestScore || (score === bestScore && node.view.name < nodes[best].view.name)) best = i;
+    });
+    return best;
+  }
+
+  it("names the node score() ranks first among those that pass, in any node order", () => {
     const nodes = Array.from({ length: 50 }, (_, i) => nodeState({ name: `node-${i}` }));
     const verdicts = Float64Array.from(nodes, (_, i) => (i % 4 === 0 ? -1 : 0));
-    for (const name of ["a", "b", "c"]) {
-      const pod = podRequest({ name });
-      const pre = signal.preScore(pod, ctx);
-      // Two signals' worth of room, this one at offset 1: the layout the runner uses.
-      const out = new Float64Array(nodes.length * 2).fill(-7);
-      signal.scoreEach?.(pod, nodes, verdicts, ctx, pre, out, 1, 2);
-      nodes.forEach((node, i) => {
-        expect(out[i * 2]).toBe(-7);
-        expect(out[i * 2 + 1]).toBe(verdicts[i] < 0 ? -7 : signal.score(pod, node, ctx, pre));
-      });
-    }
-    // A node array in another order is re-hashed by position, not read from stale positions.
     const reversed = [...nodes].reverse();
-    const pod = podRequest({ name: "d" });
-    const pre = signal.preScore(pod, ctx);
-    const out = new Float64Array(nodes.length);
-    signal.scoreEach?.(pod, reversed, new Float64Array(nodes.length), ctx, pre, out, 0, 1);
-    reversed.forEach((node, i) => {
-      expect(out[i]).toBe(signal.score(pod, node, ctx, pre));
-    });
+    const reversedVerdicts = verdicts.slice().reverse();
+    const winners = new Set<string>();
+    for (let k = 0; k < 200; k++) {
+      const pod = podRequest({ name: `p${k}` });
+      const pre = signal.preScore(pod, ctx);
+      const best = signal.bestEach?.(pod, nodes, verdicts, ctx, pre) ?? -2;
+      expect(best).toBe(plainBest(pod, nodes, verdicts));
+      expect(verdicts[best]).toBe(0);
+      // The same node from a reversed array: positions are re-hashed, not read stale.
+      expect(reversed[signal.bestEach?.(pod, reversed, reversedVerdicts, ctx, pre) ?? -2]).toBe(nodes[best]);
+      winners.add(nodes[best].view.name);
+    }
+    expect(winners.size).toBeGreaterThan(25); // the draws really differ per pod
+  });
+
+  it("is -1 when no node passes", () => {
+    const nodes = [nodeState({ name: "a" }), nodeState({ name: "b" })];
+    const pod = podRequest({ name: "x" });
+    expect(signal.bestEach?.(pod, nodes, Float64Array.of(-1, -1), ctx, signal.preScore(pod, ctx))).toBe(-1);
   });
 });
 

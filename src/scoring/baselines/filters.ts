@@ -71,6 +71,6 @@ export function withBaselineFilters<P>(scorer: Signal<P>): Signal<P> {
     fits: (pod, node, ctx) => baselineFits(pod, node, ctx),
     filter: (pod, node, ctx) => baselineRejection(pod, node, ctx),
     score: scorer.score,
-    scoreEach: scorer.scoreEach,
+    bestEach: scorer.bestEach,
   };
 }

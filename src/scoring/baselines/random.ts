@@ -15,7 +15,6 @@ import { intScoreSignal } from "./int-signal.js";
 const GPU_DRAW = 0x6a09e667;
 
 interface RandomPre {
-  readonly podHash: number;
   /** hash.ts podDrawKey of the seed and the pod. */
   readonly podKey: number;
 }
@@ -40,21 +39,20 @@ export function randomSignal(seed: number): Signal<RandomPre> {
   };
   const signal = intScoreSignal<RandomPre>(
     "random",
-    (pod) => {
-      const podHash = hashString(pod.key);
-      return { podHash, podKey: podDrawKey(key, podHash) };
-    },
-    (_pod, node, _ctx, pre) => 100 * unitDraw(key, pre.podHash, nodeHash(node.view)),
+    (pod) => ({ podKey: podDrawKey(key, hashString(pod.key)) }),
+    (_pod, node, _ctx, pre) => 100 * drawOf(pre.podKey, nodeDrawKey(nodeHash(node.view))),
   );
   // The batch form keeps each node's part of the draw by position: the same array comes back for
   // every pod, so a draw is a check of the node's view and a few integer operations.
   let views: (NodeView | undefined)[] = [];
   let nodeKeys = new Int32Array(0);
-  const scoreEach: Signal<RandomPre>["scoreEach"] = (_pod, nodes, verdicts, _ctx, pre, out, offset, stride) => {
+  const bestEach: Signal<RandomPre>["bestEach"] = (_pod, nodes, verdicts, _ctx, pre) => {
     if (nodeKeys.length !== nodes.length) {
       views = new Array(nodes.length);
       nodeKeys = new Int32Array(nodes.length);
     }
+    let best = -1;
+    let bestScore = -1;
     for (let i = 0; i < nodes.length; i++) {
       if (verdicts[i] < 0) continue;
       const view = nodes[i].view;
@@ -62,10 +60,15 @@ export function randomSignal(seed: number): Signal<RandomPre> {
         views[i] = view;
         nodeKeys[i] = nodeDrawKey(hashString(view.name));
       }
-      out[i * stride + offset] = (100 * drawOf(pre.podKey, nodeKeys[i])) / 10;
+      // The very number `score` gives, so the winner is the one decide() names.
+      const score = (100 * drawOf(pre.podKey, nodeKeys[i])) / 10;
+      if (score < bestScore || (score === bestScore && view.name >= nodes[best].view.name)) continue;
+      best = i;
+      bestScore = score;
     }
+    return best;
   };
-  return { ...signal, scoreEach };
+  return { ...signal, bestEach };
 }
 
 /** A uniformly drawn device among those that fit. */
