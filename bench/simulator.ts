@@ -4,7 +4,8 @@
  *  (a) the FGD paper's experiment (config/scenarios/openb-fgd.yaml): seconds per run for every
  *      policy over a few seeds, each run exactly as `tierfit simulate` does it (runOne, trace
  *      loading included), against the targets on 2 cores: ≤ 1 s per fgd (and tierfit) run,
- *      ≤ 0.3 s per run of the simpler baselines;
+ *      ≤ 0.3 s per run of the simpler baselines. The runs happen on a worker thread with the
+ *      simulator's resource limits, one after another, as a `tierfit simulate` worker runs them;
  *  (b) a 1M-pod, 10k-node synthetic run (streamed pods, arrivals and departures on the event
  *      kernel, tierfit's policy), its time and peak memory against a baseline measured in the
  *      same process: generating the same 1M pods without scheduling them. Memory is sampled
@@ -16,6 +17,7 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { poolNodeViews } from "../sim/cluster/node-pool.js";
 import { syntheticPodRequest } from "../sim/cluster/sim-pods.js";
 import { runOne } from "../sim/run-one.js";
@@ -24,11 +26,13 @@ import { syntheticMix, syntheticWorkload } from "../sim/runs/synthetic.js";
 import { replayTimed, type TimedPod } from "../sim/runs/timed.js";
 import { loadScenario } from "../sim/scenario/load.js";
 import type { ClusterSection, SyntheticSection } from "../sim/scenario/schema.js";
+import { RUN_RESOURCE_LIMITS } from "../sim/sweep/worker-pool.js";
 import { syntheticPods } from "../sim/workloads/synthetic.js";
 import { configSchema } from "../src/config/schema.js";
 import { makeContext } from "../src/scoring/context.js";
 import type { BenchRow } from "./engine.js";
 import { repoRoot } from "./repo-root.js";
+import { replyOf, startWorker } from "./worker-thread.js";
 
 export interface SimulatorBenchOptions {
   /** Seeds per openb-fgd policy. */
@@ -44,9 +48,19 @@ const MiB = 1024 * 1024;
 
 export async function benchSimulator(options: SimulatorBenchOptions = {}): Promise<BenchRow[]> {
   const synthetic = benchSyntheticScale(options.syntheticPods ?? 1_000_000, options.syntheticNodes ?? 10_000);
-  const fgd = benchOpenbFgd(options.fgdSeeds ?? [42, 43, 44]);
-  return [...fgd, ...synthetic];
+  const worker = startWorker(
+    import.meta.url,
+    { role: WORKER_ROLE, seeds: options.fgdSeeds ?? [42, 43, 44] },
+    RUN_RESOURCE_LIMITS,
+  );
+  try {
+    return [...(await replyOf<BenchRow[]>(worker)), ...synthetic];
+  } finally {
+    await worker.terminate();
+  }
 }
+
+const WORKER_ROLE = "tierfit-simulator-bench-openb";
 
 // ---- (a) openb-fgd, per policy ----
 
@@ -241,7 +255,9 @@ function argValue(flag: string): number | undefined {
   return i < 0 ? undefined : Number(process.argv[i + 1]);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (!isMainThread && workerData?.role === WORKER_ROLE) {
+  parentPort?.postMessage(benchOpenbFgd(workerData.seeds));
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = await benchSimulator({ syntheticPods: argValue("--pods"), syntheticNodes: argValue("--nodes") });
   for (const row of rows) {
     console.log(

@@ -15,6 +15,7 @@
  * A policy may ignore tenancy (enforceIsolation false) or pick a shared GPU itself
  * (chooseSharedDevice): the FGD paper's baselines do.
  */
+
 import { unitsOnDevice } from "../cluster/gpu-units.js";
 import type { DeviceAssignment, NodeState, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
@@ -23,6 +24,7 @@ import { deviceUtilisation, freshTelemetry, podDeviceLoad } from "./device-load.
 import { type CompiledMix, compileMix, fragmentationAfter } from "./fragmentation.js";
 import { gpuShortfall, productAllowed, unitsNeeded } from "./gpu-fit.js";
 import type { DevicePacking, ScoringPolicy, SharedDeviceChooser } from "./policy.js";
+import { LatestStateCache } from "./state-cache.js";
 import { deviceOpenTo, deviceOpenToPod, effectiveTenant, tierShares } from "./tenancy.js";
 import type { Rejection, ScoringContext } from "./types.js";
 
@@ -128,17 +130,20 @@ function heedsDemand(pod: PodRequest, ctx: ScoringContext): boolean {
 }
 
 /**
- * One plan per pod object, shared by every signal that looks at devices (isolation, memory,
- * fragmentation, live demand) so a node's devices are examined once per pod. Keyed by the pod
- * object, which is immutable; rebuilt when the packing, mix or config differ from the cached
- * plan's, or, for a plan that heeds live demand, the snapshot or the clock.
+ * The plan of the pod being placed, shared by every signal that looks at devices (isolation,
+ * memory, fragmentation, live demand) and by bind, so a node's devices are examined once per pod.
+ * Keyed by the pod object, which is immutable; rebuilt when the packing, mix or config differ
+ * from the cached plan's, or, for a plan that heeds live demand, the snapshot or the clock. Only
+ * the last pod's: both drivers finish with one pod before the next, and a per-pod weak map kept
+ * every placed pod and its plan alive through the next scavenge (a simulation promoted megabytes
+ * of them).
  */
-const plans = new WeakMap<PodRequest, DevicePlan>();
+let lastPlan: DevicePlan | null = null;
 
 export function devicePlanFor(pod: PodRequest, ctx: ScoringContext): DevicePlan {
   const packing = packingFor(pod, ctx);
   const mix = compileMix(ctx.workloadMix);
-  const cached = plans.get(pod);
+  const cached = lastPlan?.pod === pod ? lastPlan : null;
   const policy = ctx.policy;
   const live = heedsDemand(pod, ctx) ? ctx : null;
   if (
@@ -154,7 +159,7 @@ export function devicePlanFor(pod: PodRequest, ctx: ScoringContext): DevicePlan 
   )
     return cached;
   const plan = new DevicePlan(pod, packing, mix, ctx.config, policy, live);
-  plans.set(pod, plan);
+  lastPlan = plan;
   return plan;
 }
 
@@ -206,7 +211,7 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
  * holds memory. Per node object (an immutable snapshot): most nodes hold one tenant's pods, and
  * a pod of that tenant then passes every device without its occupants being read.
  */
-const soleTenants = new WeakMap<NodeState, string | null>();
+const soleTenants = new LatestStateCache<string | null>();
 
 function soleTenant(node: NodeState): string | null {
   let sole = soleTenants.get(node);

@@ -9,7 +9,9 @@
  * Units are thousandths of a device (free units × 1000 / capacity), so devices of different
  * memory compare; the result is in the same unit (1000 = one whole idle GPU).
  */
+
 import type { NodeState } from "../cluster/types.js";
+import { LatestStateCache } from "./state-cache.js";
 import type { TypicalPod } from "./types.js";
 
 /** A mix laid out for the hot loop: typed arrays, GPU thresholds sorted, scratch space reused. */
@@ -56,28 +58,22 @@ export function compileMix(mix: readonly TypicalPod[]): CompiledMix {
 }
 
 interface Memo {
-  version: number;
-  mix: CompiledMix;
-  value: number;
+  readonly mix: CompiledMix;
+  readonly value: number;
 }
 
-/** Last value per node object; a node's version changes with every change to its allocations. */
-const memo = new WeakMap<NodeState, Memo>();
+/** The last value per node state (and mix). */
+const memo = new LatestStateCache<Memo>();
 
 /** Fragmentation of the node as it stands (memoised per node object, version and mix). */
 export function nodeFragmentation(node: NodeState, mix: readonly TypicalPod[] | CompiledMix): number {
   const m = "source" in mix ? mix : compileMix(mix);
   const hit = memo.get(node);
-  if (hit !== undefined && hit.version === node.version && hit.mix === m) return hit.value;
+  if (hit !== undefined && hit.mix === m) return hit.value;
   const free = freeScratch(m, node.devices.length);
   const n = loadFree(node, free);
   const value = fragmentationOf(m, free, n, node.view.allocatable.milliCpu - node.requested.milliCpu, node);
-  if (hit === undefined) memo.set(node, { version: node.version, mix: m, value });
-  else {
-    hit.version = node.version;
-    hit.mix = m;
-    hit.value = value;
-  }
+  memo.set(node, { mix: m, value });
   return value;
 }
 

@@ -9,8 +9,10 @@
  * Tenancy is not part of the key: the memo serves policies that do not enforce isolation (the
  * baselines); for any other it computes directly. It lives in the policy object, one per run.
  */
+
 import type { NodeState, PodRequest } from "../../cluster/types.js";
 import type { CompiledMix } from "../fragmentation.js";
+import { LatestStateCache } from "../state-cache.js";
 import type { ScoringContext } from "../types.js";
 import { milliCpuLeft } from "./artifact-units.js";
 import { FgdScratch, fgdPlacement } from "./fgd.js";
@@ -41,7 +43,7 @@ export function shapeKey(pod: PodRequest): string {
 export class FgdMemo {
   readonly scratch = new FgdScratch();
   #mix: CompiledMix | null = null;
-  #byNode = new WeakMap<NodeState, StateEntry>();
+  #byNode = new LatestStateCache<StateEntry>();
   #bySignature = new Map<string, StateEntry>();
   readonly #shapes = new Map<string, number>();
   /** Scores computed (misses), for the bench and tests. */
@@ -81,7 +83,7 @@ export class FgdMemo {
   /** A different typical-pod mix makes every kept score stale. */
   #reset(mix: CompiledMix): void {
     this.#mix = mix;
-    this.#byNode = new WeakMap();
+    this.#byNode = new LatestStateCache();
     this.#bySignature = new Map();
   }
 }

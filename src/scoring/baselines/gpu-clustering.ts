@@ -10,6 +10,7 @@
  * 0 for a pod without GPUs. GPU choice: "best" (device-choice binpack).
  */
 import type { NodeState, PodRequest } from "../../cluster/types.js";
+import { LatestStateCache } from "../state-cache.js";
 import { MAX_SPEC_GPU, sharesOneGpu, totalFreeMilli } from "./artifact-units.js";
 import { intScoreSignal } from "./int-signal.js";
 
@@ -52,7 +53,7 @@ export function gpuClusteringScore(
 
 /** Affinities are read once per node state (NodeState objects are immutable snapshots), per policy. */
 export function gpuClusteringSignal() {
-  const memo = new WeakMap<NodeState, Map<string, number>>();
+  const memo = new LatestStateCache<Map<string, number>>();
   const affinitiesOf = (node: NodeState) => {
     let hit = memo.get(node);
     if (hit === undefined) {
