@@ -27,7 +27,7 @@ import { RUN_RESOURCE_LIMITS } from "../sim/sweep/worker-pool.js";
 import { fgdArrivals, fgdNodeTieOrder, gpuCapacityMilli, typicalPods } from "../sim/workloads/fgd-protocol.js";
 import { loadOpenbNodes, loadOpenbPods, type OpenbNode, type OpenbPod } from "../sim/workloads/openb.js";
 import { AllocationLedger } from "../src/cluster/ledger.js";
-import type { NodeState, NodeView, PodRequest } from "../src/cluster/types.js";
+import type { NodeView, PodRequest } from "../src/cluster/types.js";
 import { configSchema, type TierfitConfig } from "../src/config/schema.js";
 import { POLICY_NAMES, policyByName } from "../src/scoring/baselines/registry.js";
 import { makeContext } from "../src/scoring/context.js";
@@ -86,26 +86,24 @@ function loadExperiment(): Experiment {
 function runPolicy(name: string, x: Experiment, limit = x.pods.length): RunResult {
   const ledger = new AllocationLedger();
   for (const v of x.views) ledger.upsertNode(v);
-  // One array in tie order, updated in place: only the node a pod lands on changes.
-  const states: NodeState[] = x.views.map((v) => ledger.node(v.name)!);
-  const position = new Map(x.views.map((v, i) => [v.name, i]));
   const policy = policyByName(name, x.config, { seed: SEED });
   const ctx = makeContext(x.config, { now: 0, workloadMix: x.mix, policy });
-  const memo = new PlacementMemo();
+  // As the simulator does it (sim-cluster.ts): the ledger's live array, in name order, which the
+  // tie-ordered names make the seed's tie order, and the ledger's change feed for the memo.
+  const memo = new PlacementMemo(ledger);
   let placed = 0;
   let allocatedMilli = 0;
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   for (let p = 0; p < limit; p++) {
     const pod = x.pods[p];
-    const pick = pickNode(pod, states, ctx, memo);
+    const pick = pickNode(pod, ledger.nodes(), ctx, memo);
     if (pick === null) continue;
     const alloc = allocationFor(pod, pick.node, ctx);
     if ("reason" in alloc)
       throw new Error(`bench: ${name} picked ${pick.node.view.name} for ${pod.key}: ${alloc.reason}`);
     const rejection = ledger.assign(alloc);
     if (rejection !== null) throw new Error(`bench: ledger rejects ${pod.key}: ${rejection.reason}`);
-    states[position.get(alloc.node)!] = ledger.node(alloc.node)!;
     placed++;
     allocatedMilli += x.arrivals[p].gpuCount * x.arrivals[p].gpuMilli;
   }

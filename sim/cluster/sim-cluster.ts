@@ -50,7 +50,7 @@ export class SimCluster {
   readonly gpusByTier: readonly number[];
   #context: ScoringContext;
   /** The runner's per-shape answers on unchanged nodes (it clears itself when the context changes). */
-  readonly #memo = new PlacementMemo();
+  readonly #memo = new PlacementMemo(this.ledger);
   readonly #views = new Map<string, NodeView>();
   readonly #usage = new Map<string, NodeUsage>();
   #poweredNodes = 0;

@@ -13,6 +13,17 @@ import type { Allocation, DeviceOccupant, DeviceState, NodeState, NodeView } fro
 
 const SIGNAL = "ledger";
 
+/**
+ * Which positions of the live `nodes()` array were replaced, in order, for a reader that keeps
+ * up with it (placement-memo.ts) instead of comparing every entry. `base` is how many
+ * replacements came before `positions[0]`; a reader whose count is below it has lost track.
+ */
+export interface NodeChangeFeed {
+  readonly nodes: readonly NodeState[];
+  readonly base: number;
+  readonly positions: readonly number[];
+}
+
 export class AllocationLedger {
   readonly #views = new Map<string, NodeView>();
   readonly #states = new Map<string, NodeState>();
@@ -25,6 +36,9 @@ export class AllocationLedger {
   #sortedStates: NodeState[] | null = null;
   /** Position of each node in #sortedStates, so a change replaces one entry instead of re-sorting. */
   #sortedIndex: Map<string, number> | null = null;
+  /** NodeChangeFeed of #sortedStates. */
+  #feedBase = 0;
+  #feedPositions: number[] = [];
 
   /** Adds a node, or replaces its view (labels, GPUs) keeping its allocations. */
   upsertNode(view: NodeView): void {
@@ -76,6 +90,14 @@ export class AllocationLedger {
     this.#sortedNames = null;
     this.#sortedStates = null;
     this.#sortedIndex = null;
+    // A new array: the gap tells readers of the old one that they have lost track.
+    this.#feedBase += this.#feedPositions.length + 1;
+    this.#feedPositions = [];
+  }
+
+  /** The live array and the positions replaced in it (NodeChangeFeed). */
+  changeFeed(): NodeChangeFeed {
+    return { nodes: this.nodes(), base: this.#feedBase, positions: this.#feedPositions };
   }
 
   /** Records a placement tierfit chose, if it fits; on rejection nothing changes. */
@@ -258,8 +280,16 @@ export class AllocationLedger {
     this.#states.set(name, state);
     this.#changes++;
     const at = this.#sortedIndex?.get(name);
-    if (this.#sortedStates !== null && at !== undefined) this.#sortedStates[at] = state;
-    else this.#forgetOrder();
+    if (this.#sortedStates === null || at === undefined) {
+      this.#forgetOrder();
+      return;
+    }
+    this.#sortedStates[at] = state;
+    if (this.#feedPositions.length > 4 * this.#sortedStates.length + 1024) {
+      this.#feedBase += this.#feedPositions.length;
+      this.#feedPositions = [];
+    }
+    this.#feedPositions.push(at);
   }
 }
 

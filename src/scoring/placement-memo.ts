@@ -16,6 +16,7 @@
  * unless it declares `shapeDetermined: false` (policy.ts): then only filter verdicts are reused.
  * Any change of policy, config, mix, demand snapshot, clock or node names clears the memo.
  */
+import type { NodeChangeFeed } from "../cluster/ledger.js";
 import type { NodeState, PodRequest } from "../cluster/types.js";
 import { effectiveTenant } from "./tenancy.js";
 import type { ScoringContext } from "./types.js";
@@ -138,8 +139,17 @@ export class PlacementMemo {
   #logBase = 0;
   /** Each index's place in name order, for the rows' last tie-break (rebuilt when names move). */
   #nameRank: Int32Array = new Int32Array(0);
+  /** The feed's array `#seen` follows, and how many of its replacements it has taken in. */
+  #feedNodes: readonly NodeState[] | null = null;
+  #feedCount = -1;
   hits = 0;
   misses = 0;
+
+  /**
+   * `source`: the ledger whose live `nodes()` array the calls pass (optional). Its change feed
+   * names the entries that changed, so a pick reads those instead of comparing every entry.
+   */
+  constructor(private readonly source?: { changeFeed(): NodeChangeFeed }) {}
 
   /**
    * The row for this shape, current for `nodes`: `score(node)` is called for every node the row
@@ -211,8 +221,10 @@ export class PlacementMemo {
 
   /**
    * Stamps and logs the indices whose node differs from the last call's; trims the log when it
-   * grows long. A different name at an index (nodes added, removed or reordered) starts over:
-   * the rows order ties by name, and that order must not shift under them.
+   * grows long. With a change feed for this very array, only the positions it names since the
+   * last call are compared; otherwise every entry is. A different name at an index (nodes added,
+   * removed or reordered) starts over: the rows order ties by name, and that order must not
+   * shift under them.
    */
   #noteChanges(nodes: readonly NodeState[]): void {
     if (this.#log.length > 4 * nodes.length + 1024) {
@@ -220,18 +232,33 @@ export class PlacementMemo {
       this.#logBase += this.#log.length;
       this.#log = [];
     }
-    const seen = this.#seen;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i];
-      const before = seen[i];
-      if (before === node) continue;
-      if (before.view.name !== node.view.name) {
-        this.#restart(nodes);
-        return;
+    const feed = this.source?.changeFeed();
+    const end = feed === undefined ? -1 : feed.base + feed.positions.length;
+    const following = feed !== undefined && feed.nodes === nodes && this.#feedNodes === nodes;
+    if (following && this.#feedCount >= feed.base && this.#feedCount <= end) {
+      for (let k = this.#feedCount - feed.base; k < feed.positions.length; k++) {
+        if (!this.#note(nodes, feed.positions[k])) break;
       }
-      seen[i] = node;
-      this.#stamps[i] = this.#logBase + this.#log.length;
-      this.#log.push(i);
+    } else {
+      for (let i = 0; i < nodes.length; i++) if (!this.#note(nodes, i)) break;
     }
+    const current = feed !== undefined && feed.nodes === nodes;
+    this.#feedNodes = current ? nodes : null;
+    this.#feedCount = current ? end : -1;
+  }
+
+  /** Stamps and logs index `i` if its node changed; false when it started over instead. */
+  #note(nodes: readonly NodeState[], i: number): boolean {
+    const node = nodes[i];
+    const before = this.#seen[i];
+    if (before === node) return true;
+    if (before.view.name !== node.view.name) {
+      this.#restart(nodes);
+      return false;
+    }
+    this.#seen[i] = node;
+    this.#stamps[i] = this.#logBase + this.#log.length;
+    this.#log.push(i);
+    return true;
   }
 }

@@ -50,21 +50,44 @@ describe("PlacementMemo", () => {
     );
     const ctx = contextFor(policyByName(name, config, { seed: 42 }));
     const memo = new PlacementMemo();
+    // The same, following the ledger's change feed instead of comparing every entry.
+    const fed = new PlacementMemo(ledger);
     const placed: string[] = [];
     const mismatches: string[] = [];
     for (let i = 0; i < 400; i++) {
       // Releases make nodes emptier, so scores rise as well as fall.
       if (placed.length > 0 && rand() < 0.3) ledger.release(placed.splice(Math.floor(rand() * placed.length), 1)[0]);
       if (i % 150 === 149) ledger.upsertNode(openbNode(`m${i}`, 64000, 4));
+      if (i % 150 === 75) {
+        // One node leaves and another joins: as many nodes as before, in a new array.
+        ledger.removeNode(`n${String(i % 30).padStart(2, "0")}`);
+        ledger.upsertNode(openbNode(`k${i}`, 32000, 2));
+      }
       const pod = openbPod(`p${i}`, SHAPES[Math.floor(rand() * SHAPES.length)]);
       const nodes = ledger.nodes();
       const { plain, memoised, expected } = both(pod, nodes, ctx, memo);
       if (memoised !== expected) mismatches.push(`${pod.key}: ${memoised} ≠ ${expected}`);
+      const followed = both(pod, nodes, ctx, fed).memoised;
+      if (followed !== expected) mismatches.push(`${pod.key} (feed): ${followed} ≠ ${expected}`);
       if (plain !== null) place(ledger, pod, plain.node, ctx, placed);
     }
     expect(mismatches).toEqual([]);
     expect(placed.length).toBeGreaterThan(100);
     expect(memo.hits).toBeGreaterThan(memo.misses);
+    expect(fed.misses).toBe(memo.misses);
+  });
+
+  it("following a ledger's feed, sees a node leave and another join (as many nodes, a new array)", () => {
+    const ledger = ledgerOf([openbNode("a", 32000, 1), openbNode("b", 32000, 8), openbNode("c", 32000, 1)]);
+    const ctx = contextFor(policyByName("binpack", config, { seed: 1 }));
+    const fed = new PlacementMemo(ledger);
+    const pod = openbPod("p", { gpuCount: 4, gpuMilli: 1000, milliCpu: 1000 });
+    expect(pickNode(pod, ledger.nodes(), ctx, fed)?.node.view.name).toBe("b");
+    ledger.removeNode("b");
+    ledger.upsertNode(openbNode("d", 32000, 1));
+    expect(ledger.nodes().map((n) => n.view.name)).toEqual(["a", "c", "d"]);
+    // Only b had four GPUs: nothing fits now, whatever the memo kept.
+    expect(pickNode(pod, ledger.nodes(), ctx, fed)).toBeNull();
   });
 
   it("starts over when the same nodes come in another order, and breaks ties by name, not position", () => {

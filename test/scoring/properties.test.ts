@@ -108,7 +108,13 @@ function scenario(
   const steps: Step[] = [];
   const v = violations ?? [];
   const memo = new PlacementMemo();
+  // Following the ledger's change feed instead of comparing every entry; nodes joining mid-run
+  // give the ledger a new array, which the feed must not hide.
+  const fed = new PlacementMemo(ledger);
   for (let i = 0; i < 60; i++) {
+    if (rand() < 0.05) {
+      for (const node of randomCluster(rand, 1)) ledger.upsertNode({ ...node.view, name: `late-${i}` });
+    }
     if (placed.length > 0 && rand() < 0.2) {
       const key = placed.splice(Math.floor(rand() * placed.length), 1)[0];
       if (ledger.release(key) === undefined) v.push(`seed ${seed}: ${key} was not held`);
@@ -130,6 +136,8 @@ function scenario(
       // The memo carries answers across pods; reused or not, the winner must be the same.
       const memoPicked = pickNode(pod, nodes, ctx, memo)?.node.view.name ?? null;
       if (memoPicked !== d.winner) v.push(`${where}: memoised pickNode ${memoPicked} ≠ decide ${d.winner}`);
+      const fedPicked = pickNode(pod, nodes, ctx, fed)?.node.view.name ?? null;
+      if (fedPicked !== d.winner) v.push(`${where}: feed-following pickNode ${fedPicked} ≠ decide ${d.winner}`);
     }
     if (d.winner === null) continue;
     const node = ledger.node(d.winner) as NodeState;
