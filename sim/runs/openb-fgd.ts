@@ -18,6 +18,7 @@ import { SeriesRecorder } from "../metrics/series-recorder.js";
 import type { RunSeries } from "../results.js";
 import type { OpenbFgdScenario } from "../scenario/types.js";
 import {
+  FGD_TYPICAL_COVERAGE_PERCENT,
   fgdArrivals,
   fgdNodeTieOrder,
   gpuCapacityMilli,
@@ -122,6 +123,29 @@ function fragmentationMetrics(f: ClusterFragmentation, capacityMilli: number, su
   };
 }
 
+/**
+ * typicalPods as a mix, once per pod list and coverage: every run of a sweep asks for the same
+ * one, and the same array keeps the core's compiled-mix caches warm across runs.
+ */
+const mixes = new WeakMap<readonly OpenbPod[], Map<number, TypicalPod[]>>();
+
+export function typicalMix(
+  pods: readonly OpenbPod[],
+  coveragePercent: number = FGD_TYPICAL_COVERAGE_PERCENT,
+): readonly TypicalPod[] {
+  let byCoverage = mixes.get(pods);
+  if (byCoverage === undefined) {
+    byCoverage = new Map();
+    mixes.set(pods, byCoverage);
+  }
+  let mix = byCoverage.get(coveragePercent);
+  if (mix === undefined) {
+    mix = traceMix(typicalPods(pods, coveragePercent));
+    byCoverage.set(coveragePercent, mix);
+  }
+  return mix;
+}
+
 /** The trace's typical pods as the scoring core's workload mix (a model list becomes accepted products). */
 export function traceMix(typical: readonly TraceTypicalPod[]): TypicalPod[] {
   return typical.map((t) => ({
@@ -146,7 +170,7 @@ export function runOpenbFgd(
   return replayFgd({
     tieOrder: fgdNodeTieOrder(nodes, seed),
     arrivals: fgdArrivals(trace.pods, nodes, seed, scenario.fgd.inflation),
-    mix: traceMix(typicalPods(trace.pods, scenario.fgd.typicalCoveragePercent)),
+    mix: typicalMix(trace.pods, scenario.fgd.typicalCoveragePercent),
     config: scenario.config,
     policy: policyFor(policy, scenario.config, { seed }),
     productMemoryMiB: productMemory(scenario.config, scenario.openb),

@@ -7,10 +7,9 @@
 import { makeContext } from "../../src/scoring/context.js";
 import { openbNodeView, openbPodRequest } from "../cluster/openb-views.js";
 import type { OpenbTimedScenario } from "../scenario/types.js";
-import { typicalPods } from "../workloads/fgd-protocol.js";
 import { type OpenbPod, requireTimestamps } from "../workloads/openb.js";
 import { loadOpenbTrace, productMemory } from "./openb-data.js";
-import { traceMix } from "./openb-fgd.js";
+import { typicalMix } from "./openb-fgd.js";
 import { policyFor } from "./policies.js";
 import { replayTimed, type TimedOutcome, type TimedPod } from "./timed.js";
 
@@ -23,7 +22,7 @@ export function runOpenbTimed(
   const trace = loadOpenbTrace(scenario.openb);
   requireTimestamps(trace.pods, "the openb-timed scenario");
   const memory = productMemory(scenario.config, scenario.openb);
-  const mix = traceMix(typicalPods(trace.pods));
+  const mix = typicalMix(trace.pods);
   // Stable: pods created in the same second keep the list's order.
   const ordered = [...trace.pods].sort((a, b) => (a.creationTime as number) - (b.creationTime as number));
   const end = ordered.reduce((max, p) => Math.max(max, p.deletionTime ?? p.creationTime ?? 0), 0);
