@@ -164,6 +164,8 @@ export class AllocationLedger {
       },
       version: ++this.#clock,
       freeUnitsDesc: state.freeUnitsDesc && freeUnitsDesc(devices),
+      alikeGpuMemoryMiB: state.alikeGpuMemoryMiB,
+      alikeGpuProduct: state.alikeGpuProduct,
     };
   }
 
@@ -272,7 +274,7 @@ export class AllocationLedger {
       devices: devices as DeviceState[],
       requested: { milliCpu, memoryBytes, pods },
       version: ++this.#clock,
-      freeUnitsDesc: uniformDevices(view) ? freeUnitsDesc(devices) : undefined,
+      ...alikeGpus(view, devices),
     });
   }
 
@@ -293,13 +295,18 @@ export class AllocationLedger {
   }
 }
 
-/** Whether every GPU has the same product and a known memory size (NodeState.freeUnitsDesc). */
-function uniformDevices(view: NodeView): boolean {
+/** NodeState.freeUnitsDesc and the GPU it describes, when every GPU has the same product and a known memory size. */
+function alikeGpus(view: NodeView, devices: readonly DeviceState[]) {
   const first = view.gpus[0];
-  return (
+  const alike =
     first !== undefined &&
-    view.gpus.every((g) => g.memoryMiB > 0 && g.memoryMiB === first.memoryMiB && g.product === first.product)
-  );
+    view.gpus.every((g) => g.memoryMiB > 0 && g.memoryMiB === first.memoryMiB && g.product === first.product);
+  // The same keys either way, in one order: every snapshot has one shape for the hot loops.
+  return {
+    freeUnitsDesc: alike ? freeUnitsDesc(devices) : undefined,
+    alikeGpuMemoryMiB: alike ? first.memoryMiB : undefined,
+    alikeGpuProduct: alike ? first.product : undefined,
+  };
 }
 
 /** Insertion sort: a node has a handful of devices, and Array.sort allocates more than it sorts. */

@@ -102,6 +102,12 @@ export interface NodeState {
    * comparison, `freeUnitsDesc[k - 1] >= units`. Set by the ledger; derived from `devices`.
    */
   readonly freeUnitsDesc?: readonly number[];
+  /**
+   * With freeUnitsDesc: the memory and product every GPU of the node has, kept on the snapshot
+   * itself so that the fit reads no other object (the hot loops are bound by memory reads).
+   */
+  readonly alikeGpuMemoryMiB?: number;
+  readonly alikeGpuProduct?: string;
 }
 
 /** Which device takes how much of a pod: the result of device choice, and what the ledger stores. */

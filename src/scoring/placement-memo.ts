@@ -120,6 +120,9 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Layout numbers, unique across memos (PlacementMemo.layout). */
+let layouts = 0;
+
 /** More shapes than this and the memo starts over (a trace with endless distinct shapes). */
 const MAX_SHAPES = 4096;
 
@@ -139,6 +142,7 @@ export class PlacementMemo {
   #logBase = 0;
   /** Each index's place in name order, for the rows' last tie-break (rebuilt when names move). */
   #nameRank: Int32Array = new Int32Array(0);
+  #layout = 0;
   /** The feed's array `#seen` follows, and how many of its replacements it has taken in. */
   #feedNodes: readonly NodeState[] | null = null;
   #feedCount = -1;
@@ -189,6 +193,15 @@ export class PlacementMemo {
     row.set(i, stamp, score(nodes[i]));
   }
 
+  /**
+   * A number that stays the same exactly as long as every position of the node array holds a
+   * node of the same name (the memo starts over otherwise), unique across memos: what a signal
+   * derives from names alone may be kept by position while it holds (Signal.bestEach).
+   */
+  get layout(): number {
+    return this.#layout;
+  }
+
   /** Starts over when the context or the number of nodes differs from the last call's. */
   #bind(ctx: ScoringContext, nodes: readonly NodeState[]): void {
     if (
@@ -215,6 +228,7 @@ export class PlacementMemo {
     // New rows have no answers (stamp -1), so they check every node once and read no old log.
     this.#stamps = new Float64Array(nodes.length);
     this.#nameRank = nameRanks(nodes);
+    this.#layout = ++layouts;
     this.#logBase += this.#log.length + 1;
     this.#log = [];
   }

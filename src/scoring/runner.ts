@@ -177,7 +177,7 @@ function pickNodeMemo(
   const sole = c.signals.length === 1 && ctx.policy.combineAt === soleScore ? c.signals[0] : null;
   if (sole?.bestEach) {
     // The signal alone ranks, and it finds its own winner in one pass over the verdicts.
-    const best = sole.bestEach(pod, nodes, row.scores, ctx, c.pres[0]);
+    const best = sole.bestEach(pod, nodes, row.scores, ctx, c.pres[0], memo.layout);
     if (best < 0) return null;
     const rawScore = clampScore(sole.score(pod, nodes[best], ctx, c.pres[0]), c.counters);
     return { node: nodes[best], score: Math.round(rawScore), rawScore };

@@ -57,7 +57,9 @@ export interface Signal<Pre = unknown> {
    * Optional winner in one pass, for a policy ranked by this signal alone (scores that vary per
    * pod, so the simulator's memo keeps only verdicts): the index of the node with the highest
    * score among those whose `verdicts[i]` is not negative, ties to the smaller name; -1 when
-   * none. It must agree with `score`, whose values must lie in 0..10.
+   * none. It must agree with `score`, whose values must lie in 0..10. `layout` stays the same
+   * only while every position holds a node of the same name (PlacementMemo.layout), so facts
+   * derived from names may be kept by position while it does.
    */
   bestEach?(
     pod: PodRequest,
@@ -65,6 +67,7 @@ export interface Signal<Pre = unknown> {
     verdicts: Float64Array,
     ctx: ScoringContext,
     pre: Pre,
+    layout: number,
   ): number;
   /**
    * How the runner maps raw scores to 0..10: `fixed` = the raw score already is 0..10;

@@ -37,11 +37,12 @@ describe("random signal, one-pass winner", () => {
     for (let k = 0; k < 200; k++) {
       const pod = podRequest({ name: `p${k}` });
       const pre = signal.preScore(pod, ctx);
-      const best = signal.bestEach?.(pod, nodes, verdicts, ctx, pre) ?? -2;
+      // Layouts 1 and 2 alternate: a new layout number means names may have moved.
+      const best = signal.bestEach?.(pod, nodes, verdicts, ctx, pre, 1) ?? -2;
       expect(best).toBe(plainBest(pod, nodes, verdicts));
       expect(verdicts[best]).toBe(0);
-      // The same node from a reversed array: positions are re-hashed, not read stale.
-      expect(reversed[signal.bestEach?.(pod, reversed, reversedVerdicts, ctx, pre) ?? -2]).toBe(nodes[best]);
+      // The same node from a reversed array under another layout: re-hashed, not read stale.
+      expect(reversed[signal.bestEach?.(pod, reversed, reversedVerdicts, ctx, pre, 2) ?? -2]).toBe(nodes[best]);
       winners.add(nodes[best].view.name);
     }
     expect(winners.size).toBeGreaterThan(25); // the draws really differ per pod
@@ -50,7 +51,7 @@ describe("random signal, one-pass winner", () => {
   it("is -1 when no node passes", () => {
     const nodes = [nodeState({ name: "a" }), nodeState({ name: "b" })];
     const pod = podRequest({ name: "x" });
-    expect(signal.bestEach?.(pod, nodes, Float64Array.of(-1, -1), ctx, signal.preScore(pod, ctx))).toBe(-1);
+    expect(signal.bestEach?.(pod, nodes, Float64Array.of(-1, -1), ctx, signal.preScore(pod, ctx), 3)).toBe(-1);
   });
 });
 

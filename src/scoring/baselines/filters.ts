@@ -6,6 +6,7 @@
  * The GPU fit passes exactly when device choice (device-choice.ts planDevices) finds devices, so
  * the winner can always be bound; it only counts, leaving the choice itself to bind time.
  */
+import { unitsOnDevice } from "../../cluster/gpu-units.js";
 import type { NodeState, PodRequest } from "../../cluster/types.js";
 import { gpuShortfall, productAllowed, unitsNeeded } from "../gpu-fit.js";
 import { resourcesFit } from "../signals/resources-fit.js";
@@ -17,19 +18,20 @@ import type { Rejection, ScoringContext, Signal } from "../types.js";
  * when the policy isolates). Stops at the `need`-th: the hot loop only asks yes or no.
  */
 export function enoughDevices(pod: PodRequest, node: NodeState, ctx: ScoringContext, need: number): boolean {
-  const devices = node.devices;
-  if (devices.length < need) return false;
-  const gpus = node.view.gpus;
   const req = pod.gpuMemory;
   const anyProduct = pod.gpuProducts.length === 0;
   const isolate = ctx.policy.enforceIsolation !== false;
   const desc = node.freeUnitsDesc;
-  if (desc !== undefined && !isolate) {
-    // Alike devices: the need-th largest free amount decides.
-    const gpu = gpus[0];
-    if (!(anyProduct || productAllowed(pod, gpu))) return false;
-    return desc[need - 1] >= (req.kind === "milli" ? req.milli * gpu.memoryMiB : unitsNeeded(pod, gpu));
+  const memoryMiB = node.alikeGpuMemoryMiB;
+  if (desc !== undefined && memoryMiB !== undefined && !isolate) {
+    // Alike devices: the need-th largest free amount decides, read off the snapshot alone.
+    if (desc.length < need) return false;
+    if (!(anyProduct || pod.gpuProducts.includes(node.alikeGpuProduct ?? ""))) return false;
+    return desc[need - 1] >= unitsOnDevice(req, memoryMiB);
   }
+  const devices = node.devices;
+  if (devices.length < need) return false;
+  const gpus = node.view.gpus;
   let n = 0;
   for (let i = 0; i < devices.length; i++) {
     const gpu = gpus[i];

@@ -42,27 +42,22 @@ export function randomSignal(seed: number): Signal<RandomPre> {
     (pod) => ({ podKey: podDrawKey(key, hashString(pod.key)) }),
     (_pod, node, _ctx, pre) => 100 * drawOf(pre.podKey, nodeDrawKey(nodeHash(node.view))),
   );
-  // The batch form keeps each node's part of the draw by position: the same array comes back for
-  // every pod, so a draw is a check of the node's view and a few integer operations.
-  let views: (NodeView | undefined)[] = [];
+  // The one-pass winner keeps each node's part of the draw by position for as long as the
+  // caller's layout holds (names stay put), so a draw touches no node: a few integer operations.
+  let layoutOfKeys = -1;
   let nodeKeys = new Int32Array(0);
-  const bestEach: Signal<RandomPre>["bestEach"] = (_pod, nodes, verdicts, _ctx, pre) => {
-    if (nodeKeys.length !== nodes.length) {
-      views = new Array(nodes.length);
-      nodeKeys = new Int32Array(nodes.length);
+  const bestEach: Signal<RandomPre>["bestEach"] = (_pod, nodes, verdicts, _ctx, pre, layout) => {
+    if (layout !== layoutOfKeys || nodeKeys.length !== nodes.length) {
+      nodeKeys = Int32Array.from(nodes, (node) => nodeDrawKey(hashString(node.view.name)));
+      layoutOfKeys = layout;
     }
     let best = -1;
     let bestScore = -1;
     for (let i = 0; i < nodes.length; i++) {
       if (verdicts[i] < 0) continue;
-      const view = nodes[i].view;
-      if (views[i] !== view) {
-        views[i] = view;
-        nodeKeys[i] = nodeDrawKey(hashString(view.name));
-      }
       // The very number `score` gives, so the winner is the one decide() names.
       const score = (100 * drawOf(pre.podKey, nodeKeys[i])) / 10;
-      if (score < bestScore || (score === bestScore && view.name >= nodes[best].view.name)) continue;
+      if (score < bestScore || (score === bestScore && nodes[i].view.name >= nodes[best].view.name)) continue;
       best = i;
       bestScore = score;
     }

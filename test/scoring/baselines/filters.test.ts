@@ -55,6 +55,8 @@ describe("baseline GPU fit", () => {
       openbNode("alike", 8000, 2),
     ]);
     expect(ledger.node("mixed")?.freeUnitsDesc).toBeUndefined();
+    expect(ledger.node("mixed")?.alikeGpuMemoryMiB).toBeUndefined();
+    expect(ledger.node("alike")?.alikeGpuMemoryMiB).toBe(15109);
     expect(ledger.node("alike")?.freeUnitsDesc).toEqual([15109000, 15109000]);
   });
 });
