@@ -38,7 +38,7 @@ export function fgdArrivals(
   seed: number,
   inflation: number = FGD_INFLATION,
 ): OpenbPod[] {
-  const byName = sortedByName(pods);
+  const byName = podsByName(pods);
   const rng = Random.stream(seed, "openb/fgd-arrivals");
   const shuffled = rng.shuffle([...byName]);
   return tuneArrivals(shuffled, byName, gpuCapacityMilli(nodes), inflation, rng);
@@ -152,6 +152,18 @@ export function gpuCapacityMilli(nodes: readonly OpenbNode[]): number {
 }
 
 /** Sorted by name the way Go compares strings (byte order, which is code-unit order for ASCII names). */
+/** The list sorted by name, once per list: every seed of a sweep starts from it. Read-only. */
+const byNameCache = new WeakMap<readonly OpenbPod[], readonly OpenbPod[]>();
+
+function podsByName(pods: readonly OpenbPod[]): readonly OpenbPod[] {
+  let sorted = byNameCache.get(pods);
+  if (sorted === undefined) {
+    sorted = sortedByName(pods);
+    byNameCache.set(pods, sorted);
+  }
+  return sorted;
+}
+
 function sortedByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -142,15 +142,14 @@ export class AllocationLedger {
     const devices = state.devices.slice();
     for (const d of alloc.devices) {
       const device = devices[d.index];
+      const occupants = device.occupants.slice();
+      occupants.push({ podKey: alloc.podKey, tenant: alloc.tenant, tier: alloc.tier, units: d.units });
       devices[d.index] = {
         index: device.index,
         product: device.product,
         capacityUnits: device.capacityUnits,
         freeUnits: device.freeUnits - d.units,
-        occupants: [
-          ...device.occupants,
-          { podKey: alloc.podKey, tenant: alloc.tenant, tier: alloc.tier, units: d.units },
-        ],
+        occupants,
       };
     }
     const r = state.requested;
