@@ -25,8 +25,3 @@ export function intScoreSignal<Pre>(
     score: (pod, node, ctx, pre) => score100(pod, node, ctx, pre) / 10,
   };
 }
-
-/** The integer a signal built here was given (exact: n / 10 * 10 rounds back to n). */
-export function int100(score: number): number {
-  return Math.round(score * 10);
-}

@@ -118,13 +118,17 @@ export function mostAllocatedScore(pod: PodRequest, node: NodeState, acc = new W
   return acc.mean();
 }
 
-/** Signals hold their accumulator in per-pod state, so scoring a node allocates nothing. */
-export const leastAllocated = intScoreSignal(
-  "leastAllocated",
+/**
+ * kube's default scoring, LeastAllocated + BalancedAllocation with weight 1 each (0..200), as one
+ * signal: its 0..10 score is the sum / 20, what combining the two would give (summing integers,
+ * so equal kube totals stay equal and the name decides), in one call per node. Signals hold their
+ * accumulator in per-pod state, so scoring a node allocates nothing.
+ */
+export const kubeDefault = intScoreSignal(
+  "kubeDefault",
   () => new WeightedMean(),
-  (pod, node, _ctx, acc) => leastAllocatedScore(pod, node, acc),
+  (pod, node, _ctx, acc) => (leastAllocatedScore(pod, node, acc) + balancedAllocationScore(pod, node)) / 2,
 );
-export const balancedAllocation = intScoreSignal("balancedAllocation", () => null, balancedAllocationScore);
 export const mostAllocated = intScoreSignal(
   "mostAllocated",
   () => new WeightedMean(),

@@ -1,7 +1,7 @@
 /**
- * The comparison policies, each a ScoringPolicy over the same runner as tierfit's: score signals
- * (integer scores carried as int/10, int-signal.ts, combined exactly), the first carrying the
- * baseline filters (filters.ts). Like kube-scheduler, they know nothing of isolation tiers or
+ * The comparison policies, each a ScoringPolicy over the same runner as tierfit's: one score
+ * signal (an integer score carried as int/10, int-signal.ts) carrying the baseline filters
+ * (filters.ts). Like kube-scheduler, they know nothing of isolation tiers or
  * tenants: no tier filter, and device choice that ignores who holds a GPU (enforceIsolation
  * false), so a simulation can count the violations they cause. Device choice is "binpack":
  * whole-GPU pods take the lowest-index fully free GPUs, a sharing pod the GPU with the least free
@@ -18,30 +18,24 @@ import { FgdMemo } from "./fgd-memo.js";
 import { withBaselineFilters } from "./filters.js";
 import { gpuClusteringSignal } from "./gpu-clustering.js";
 import { gpuPacking } from "./gpu-packing.js";
-import { int100, intScoreSignal } from "./int-signal.js";
-import { balancedAllocation, leastAllocated, mostAllocated } from "./kube.js";
+import { intScoreSignal } from "./int-signal.js";
+import { kubeDefault, mostAllocated } from "./kube.js";
 import { randomDeviceChooser, randomSignal } from "./random.js";
 
 interface BaselineOptions {
-  /** Combines the signals' scores by position (policy.ts combineAt); absent = the first signal's score. */
-  readonly combineAt?: (values: Float64Array, offset: number) => number;
   readonly chooseSharedDevice?: SharedDeviceChooser;
   readonly shapeDetermined?: boolean;
 }
 
+/** A policy ranked by one score signal, which carries the baseline filters. */
 // biome-ignore lint/suspicious/noExplicitAny: signals differ in their per-pod state type
-function baseline(name: string, scorers: readonly Signal<any>[], opts: BaselineOptions = {}): ScoringPolicy {
-  const combineAt = opts.combineAt ?? soleScore;
-  const names = scorers.map((s) => s.name);
-  const values = new Float64Array(names.length);
+function baseline(name: string, scorer: Signal<any>, opts: BaselineOptions = {}): ScoringPolicy {
+  const only = scorer.name;
   return {
     name,
-    signals: [withBaselineFilters(scorers[0]), ...scorers.slice(1)] as readonly Signal[],
-    combine: (scores) => {
-      for (let s = 0; s < names.length; s++) values[s] = scores[names[s]];
-      return combineAt(values, 0);
-    },
-    combineAt,
+    signals: [withBaselineFilters(scorer)] as readonly Signal[],
+    combine: (scores) => scores[only],
+    combineAt: soleScore,
     packing: "binpack",
     chooseSharedDevice: opts.chooseSharedDevice,
     enforceIsolation: false,
@@ -50,41 +44,38 @@ function baseline(name: string, scorers: readonly Signal<any>[], opts: BaselineO
   };
 }
 
-/** kube's defaults: NodeResourcesFit LeastAllocated + BalancedAllocation, weight 1 each (sum 0..200). */
+/** kube's defaults: NodeResourcesFit LeastAllocated + BalancedAllocation, weight 1 each (kube.ts). */
 export function kubeDefaultPolicy(): ScoringPolicy {
-  return baseline("kube-default", [leastAllocated, balancedAllocation], {
-    // Summing the integers, not the tenths, keeps equal kube totals equal (then the name decides).
-    combineAt: (v, o) => (int100(v[o]) + int100(v[o + 1])) / 20,
-  });
+  return baseline("kube-default", kubeDefault);
 }
 
 /** kube NodeResourcesFit MostAllocated over cpu, memory and nvidia.com/gpu. */
 export function binpackPolicy(): ScoringPolicy {
-  return baseline("binpack", [mostAllocated]);
+  return baseline("binpack", mostAllocated);
 }
 
 export function randomPolicy(seed: number): ScoringPolicy {
   // Draws differ per pod, not per pod shape: the runner's memo reuses only the filters' verdicts.
-  return baseline("random", [randomSignal(seed)], {
+  return baseline("random", randomSignal(seed), {
     chooseSharedDevice: randomDeviceChooser(seed),
     shapeDetermined: false,
   });
 }
 
 export function dotProductPolicy(): ScoringPolicy {
-  return baseline("dotprod", [dotProduct]);
+  return baseline("dotprod", dotProduct);
 }
 
 export function gpuClusteringPolicy(): ScoringPolicy {
-  return baseline("gpu-clustering", [gpuClusteringSignal()]);
+  return baseline("gpu-clustering", gpuClusteringSignal());
 }
 
 export function gpuPackingPolicy(): ScoringPolicy {
-  return baseline("gpu-packing", [gpuPacking]);
+  return baseline("gpu-packing", gpuPacking);
 }
 
 export function bestFitPolicy(): ScoringPolicy {
-  return baseline("bestfit", [bestFit]);
+  return baseline("bestfit", bestFit);
 }
 
 export interface FgdOptions {
@@ -108,5 +99,5 @@ export function fgdPolicy(opts: FgdOptions = {}): ScoringPolicy {
     memo.scratch.ensure(node.devices.length);
     return bestSharedDevice(pod, node, mix, candidates, candidates.length, memo.scratch).device;
   };
-  return baseline("fgd", [signal], { chooseSharedDevice });
+  return baseline("fgd", signal, { chooseSharedDevice });
 }
