@@ -9,20 +9,9 @@
  */
 import type { Rejection } from "../scoring/types.js";
 import { formatUnits, mibToUnits } from "./gpu-units.js";
-import type { Allocation, DeviceOccupant, DeviceState, NodeState, NodeView } from "./types.js";
+import type { Allocation, DeviceOccupant, DeviceState, NodeChangeFeed, NodeState, NodeView } from "./types.js";
 
 const SIGNAL = "ledger";
-
-/**
- * Which positions of the live `nodes()` array were replaced, in order, for a reader that keeps
- * up with it (placement-memo.ts) instead of comparing every entry. `base` is how many
- * replacements came before `positions[0]`; a reader whose count is below it has lost track.
- */
-export interface NodeChangeFeed {
-  readonly nodes: readonly NodeState[];
-  readonly base: number;
-  readonly positions: readonly number[];
-}
 
 export class AllocationLedger {
   readonly #views = new Map<string, NodeView>();

@@ -110,6 +110,17 @@ export interface NodeState {
   readonly alikeGpuProduct?: string;
 }
 
+/**
+ * Which positions of a ledger's live `nodes()` array were replaced, in order, for a reader that
+ * keeps up with it (placement-memo.ts) instead of comparing every entry. `base` is how many
+ * replacements came before `positions[0]`; a reader whose count is below it has lost track.
+ */
+export interface NodeChangeFeed {
+  readonly nodes: readonly NodeState[];
+  readonly base: number;
+  readonly positions: readonly number[];
+}
+
 /** Which device takes how much of a pod: the result of device choice, and what the ledger stores. */
 export interface DeviceAssignment {
   readonly index: number;

@@ -16,8 +16,7 @@
  * unless it declares `shapeDetermined: false` (policy.ts): then only filter verdicts are reused.
  * Any change of policy, config, mix, demand snapshot, clock or node names clears the memo.
  */
-import type { NodeChangeFeed } from "../cluster/ledger.js";
-import type { NodeState, PodRequest } from "../cluster/types.js";
+import type { NodeChangeFeed, NodeState, PodRequest } from "../cluster/types.js";
 import { effectiveTenant } from "./tenancy.js";
 import type { ScoringContext } from "./types.js";
 
