@@ -3,7 +3,8 @@
  * no-op extender (fastify, same JSON parsing) that passes every node and scores them all 0. Both
  * servers run in a worker thread (as kube-scheduler and the extender are separate processes);
  * this thread is the scheduler side, a few keep-alive clients each sending filter then prioritize
- * (one "pair", as kube-scheduler does per pod) in a bounded loop.
+ * (one "pair", as kube-scheduler does per pod) in a bounded loop. The clients are minimal HTTP/1.1
+ * connections (Connection below), so the two cores go to the servers rather than to the client.
  *
  * Cluster: 5,000 GPU nodes (realistic v1 JSON, ~13 KB each), half of them partly allocated.
  * Cases: 500 candidates per call (kube's default sampling of a 5,000-node cluster) and all 5,000,
@@ -15,10 +16,10 @@
  * `node dist/bench/extender.js names-500` (cases: names-500, names-5000, nodes-500, nodes-5000).
  */
 import { once } from "node:events";
-import { Agent, request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import Fastify from "fastify";
 import { pino } from "pino";
@@ -28,6 +29,7 @@ import type { Allocation } from "../src/cluster/types.js";
 import { defaultConfig } from "../src/config/load.js";
 import { buildExtenderApp, type ExtenderDeps } from "../src/extender/app.js";
 import { EMPTY_DEMAND } from "../src/scoring/demand-snapshot.js";
+import { startWorker } from "./worker-thread.js";
 
 export interface BenchRow {
   readonly name: string;
@@ -256,27 +258,93 @@ interface Reply {
   readonly body: Buffer;
 }
 
-function post(agent: Agent, port: number, path: string, body: Buffer): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: "127.0.0.1",
-        port,
-        path,
-        method: "POST",
-        headers: { "content-type": "application/json", "content-length": body.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+const HEAD_END = Buffer.from("\r\n\r\n");
+
+/**
+ * The scheduler side's HTTP client: one keep-alive connection, one request in flight, requests
+ * written as prebuilt bytes and replies read by Content-Length (which both servers send). Node's
+ * http client spent more CPU per pair than the floor server itself, on the same two cores as the
+ * servers; kube-scheduler's Go client is lean, and so is this one, for both servers alike.
+ */
+class Connection {
+  readonly #socket: Socket;
+  #pending: { resolve(r: Reply): void; reject(e: Error): void } | null = null;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  /** Where the body starts and ends in the bytes received, once the head is in; -1 before. */
+  #bodyAt = -1;
+  #end = -1;
+  #status = 0;
+
+  constructor(readonly port: number) {
+    this.#socket = connect({ host: "127.0.0.1", port, noDelay: true });
+    this.#socket.on("data", (chunk: Buffer) => this.#received(chunk));
+    this.#socket.on("error", (err) => this.#fail(err));
+    this.#socket.on("close", () => this.#fail(new Error(`connection to port ${port} closed`)));
+  }
+
+  /** A POST of a JSON body, as bytes to send as many times as needed. */
+  static request(port: number, path: string, body: Buffer): Buffer {
+    const head =
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+    return Buffer.concat([Buffer.from(head, "latin1"), body]);
+  }
+
+  send(request: Buffer): Promise<Reply> {
+    if (this.#pending !== null) return Promise.reject(new Error("one request at a time per connection"));
+    return new Promise((resolve, reject) => {
+      this.#pending = { resolve, reject };
+      this.#socket.write(request);
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #received(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    if (this.#end < 0) {
+      const bytes = this.#joined();
+      const headEnd = bytes.indexOf(HEAD_END);
+      if (headEnd < 0) return;
+      const head = bytes.toString("latin1", 0, headEnd);
+      const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+      if (length === null) {
+        this.#fail(new Error(`reply without Content-Length: ${head}`));
+        return;
+      }
+      this.#status = Number(head.slice(9, 12));
+      this.#bodyAt = headEnd + HEAD_END.length;
+      this.#end = this.#bodyAt + Number(length[1]);
+    }
+    if (this.#size < this.#end) return;
+    if (this.#size > this.#end) {
+      this.#fail(new Error("bytes after the reply, with no request pending"));
+      return;
+    }
+    const reply = { status: this.#status, body: this.#joined().subarray(this.#bodyAt, this.#end) };
+    this.#chunks = [];
+    this.#size = 0;
+    this.#bodyAt = -1;
+    this.#end = -1;
+    const pending = this.#pending;
+    this.#pending = null;
+    pending?.resolve(reply);
+  }
+
+  #joined(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#size)];
+    return this.#chunks[0];
+  }
+
+  #fail(err: Error): void {
+    const pending = this.#pending;
+    this.#pending = null;
+    pending?.reject(err);
+  }
 }
 
 interface PairBodies {
@@ -285,37 +353,37 @@ interface PairBodies {
 }
 
 /** Filter bodies per variant, and the prioritize body kube-scheduler would send after it: the nodes filter passed. */
-async function caseBodies(
-  c: Case,
-  nodes: readonly V1Node[],
-  agent: Agent,
-  extenderPort: number,
-): Promise<PairBodies[]> {
+async function caseBodies(c: Case, nodes: readonly V1Node[], extenderPort: number): Promise<PairBodies[]> {
   const rnd = lcg(c.candidates + (c.mode === "names" ? 1 : 2));
   const out: PairBodies[] = [];
-  for (let v = 0; v < c.variants; v++) {
-    const start = Math.floor(rnd() * (nodes.length - c.candidates + 1));
-    const chosen = nodes.slice(start, start + c.candidates);
-    const pod = benchPod(v);
-    const args = (list: readonly V1Node[]) =>
-      c.mode === "names"
-        ? { Pod: pod, Nodes: null, NodeNames: list.map((n) => n.metadata?.name) }
-        : { Pod: pod, Nodes: { metadata: {}, items: list }, NodeNames: null };
-    const filter = Buffer.from(JSON.stringify(args(chosen)));
-    const reply = await post(agent, extenderPort, "/filter", filter);
-    if (reply.status !== 200)
-      throw new Error(`setup filter answered ${reply.status}: ${reply.body.toString().slice(0, 300)}`);
-    const result = JSON.parse(reply.body.toString()) as {
-      NodeNames: string[] | null;
-      Nodes: { items: V1Node[] } | null;
-      Error: string;
-    };
-    if (result.Error) throw new Error(`setup filter failed: ${result.Error}`);
-    const passed = new Set(result.NodeNames ?? (result.Nodes?.items ?? []).map((n) => n.metadata?.name));
-    out.push({
-      filter,
-      prioritize: Buffer.from(JSON.stringify(args(chosen.filter((n) => passed.has(n.metadata?.name))))),
-    });
+  const connection = new Connection(extenderPort);
+  try {
+    for (let v = 0; v < c.variants; v++) {
+      const start = Math.floor(rnd() * (nodes.length - c.candidates + 1));
+      const chosen = nodes.slice(start, start + c.candidates);
+      const pod = benchPod(v);
+      const args = (list: readonly V1Node[]) =>
+        c.mode === "names"
+          ? { Pod: pod, Nodes: null, NodeNames: list.map((n) => n.metadata?.name) }
+          : { Pod: pod, Nodes: { metadata: {}, items: list }, NodeNames: null };
+      const filter = Buffer.from(JSON.stringify(args(chosen)));
+      const reply = await connection.send(Connection.request(extenderPort, "/filter", filter));
+      if (reply.status !== 200)
+        throw new Error(`setup filter answered ${reply.status}: ${reply.body.toString().slice(0, 300)}`);
+      const result = JSON.parse(reply.body.toString()) as {
+        NodeNames: string[] | null;
+        Nodes: { items: V1Node[] } | null;
+        Error: string;
+      };
+      if (result.Error) throw new Error(`setup filter failed: ${result.Error}`);
+      const passed = new Set(result.NodeNames ?? (result.Nodes?.items ?? []).map((n) => n.metadata?.name));
+      out.push({
+        filter,
+        prioritize: Buffer.from(JSON.stringify(args(chosen.filter((n) => passed.has(n.metadata?.name))))),
+      });
+    }
+  } finally {
+    connection.close();
   }
   return out;
 }
@@ -331,37 +399,32 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function runLoad(c: Case, bodies: readonly PairBodies[], port: number, pairs: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: c.clients });
+  const requests = bodies.map((b) => ({
+    filter: Connection.request(port, "/filter", b.filter),
+    prioritize: Connection.request(port, "/prioritize", b.prioritize),
+  }));
+  const connections = Array.from({ length: c.clients }, () => new Connection(port));
   const latencies: number[] = [];
   let next = 0;
-  const client = async () => {
+  const client = async (connection: Connection) => {
     for (let i = next++; i < pairs; i = next++) {
-      const b = bodies[i % bodies.length];
+      const r = requests[i % requests.length];
       const t0 = performance.now();
-      const f = await post(agent, port, "/filter", b.filter);
-      const p = await post(agent, port, "/prioritize", b.prioritize);
+      const f = await connection.send(r.filter);
+      const p = await connection.send(r.prioritize);
       latencies.push(performance.now() - t0);
       if (f.status !== 200 || p.status !== 200) throw new Error(`status ${f.status}/${p.status} on port ${port}`);
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: c.clients }, client));
+  try {
+    await Promise.all(connections.map(client));
+  } finally {
+    for (const connection of connections) connection.close();
+  }
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
   latencies.sort((a, b) => a - b);
   return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), pairsPerSecond: pairs / seconds };
-}
-
-/**
- * The server thread runs this same file. Compiled, that is plain JS; run from source (tsx), the
- * worker does not inherit tsx's loader, so it registers it before importing the file.
- */
-function startServerWorker(): Worker {
-  const workerOptions = { workerData: { role: WORKER_ROLE } };
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL(import.meta.url), workerOptions);
-  const tsxApi = import.meta.resolve("tsx/esm/api");
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  return new Worker(code, { ...workerOptions, eval: true });
 }
 
 function caseId(c: Case): string {
@@ -378,16 +441,14 @@ export async function benchExtender(only: readonly string[] = []): Promise<Bench
   if (unknown.length > 0) {
     throw new Error(`unknown extender case ${unknown.join(", ")}; cases: ${CASES.map(caseId).join(", ")}`);
   }
-  const worker = startServerWorker();
+  const worker = startWorker(import.meta.url, { role: WORKER_ROLE });
   const [ports] = (await once(worker, "message")) as [{ extender: number; floor: number }];
   const nodes = clusterNodes();
   const rows: BenchRow[] = [];
   try {
     for (const c of CASES) {
       if (only.length > 0 && !only.includes(caseId(c))) continue;
-      const setupAgent = new Agent({ keepAlive: true, maxSockets: 1 });
-      const bodies = await caseBodies(c, nodes, setupAgent, ports.extender);
-      setupAgent.destroy();
+      const bodies = await caseBodies(c, nodes, ports.extender);
       const label = `extender ${c.mode === "names" ? "names" : "full Nodes"}, ${c.candidates} candidates`;
       const warm = Math.max(c.clients, Math.ceil(c.pairs / 10));
       await runLoad(c, bodies, ports.floor, warm);

@@ -11,7 +11,7 @@ import { DEFAULT_BODY_LIMIT } from "./body-limit.js";
 import { installJsonBodyParser } from "./json-body.js";
 import type { Verb } from "./metrics.js";
 import { readiness } from "./readiness.js";
-import { JsonText } from "./reply-json.js";
+import { JsonReply } from "./reply-json.js";
 import { createRuntime, type ExtenderDeps, type ExtenderRuntime } from "./runtime.js";
 import { bindVerb } from "./verbs/bind.js";
 import { filterErrorResult, filterVerb } from "./verbs/filter.js";
@@ -108,7 +108,7 @@ export function buildExtenderApp(deps: ExtenderDeps): FastifyInstance {
       if (result.outcome === "ok") request.log.info(line, "decision");
       else if (result.status === 500) request.log.error(line, "decision failed");
       else request.log.warn(line, "decision failed");
-      if (result.body instanceof JsonText) return reply.code(result.status).type(JSON_TYPE).send(result.body.text);
+      if (result.body instanceof JsonReply) return reply.code(result.status).type(JSON_TYPE).send(result.body.bytes);
       return reply.code(result.status).send(result.body);
     });
   }

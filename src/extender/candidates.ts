@@ -20,6 +20,13 @@ export interface Candidates {
   readonly failures: ExtraFailure[];
   /** For each node of the request, in its order: its index in `states`, or -1 for a failure. */
   readonly positions: Int32Array;
+  /** Names mode: the ledger the states were looked up in, and its change count then. */
+  readonly lookedUp: LedgerStamp | null;
+}
+
+export interface LedgerStamp {
+  readonly ledger: AllocationLedger;
+  readonly changes: number;
 }
 
 /** The signal name failures outside the core carry (a metric label, and what /explain shows). */
@@ -38,13 +45,14 @@ export function candidatesByName(names: readonly string[], ledger: AllocationLed
   const states: NodeState[] = [];
   const failures: ExtraFailure[] = [];
   const positions = new Int32Array(names.length).fill(-1);
+  const changes = ledger.changes;
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
     const state = ledger.node(name);
     if (state !== undefined) positions[i] = states.push(state) - 1;
     else failures.push({ node: name, rejection: NOT_IN_CACHE });
   }
-  return { states, failures, positions };
+  return { states, failures, positions, lookedUp: { ledger, changes } };
 }
 
 export function candidatesFromNodes(
@@ -74,5 +82,5 @@ export function candidatesFromNodes(
       });
     }
   }
-  return { states, failures, positions };
+  return { states, failures, positions, lookedUp: null };
 }

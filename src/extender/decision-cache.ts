@@ -3,35 +3,106 @@
  * usually exactly the nodes tierfit passed. When nothing filter's verdicts rest on changed in
  * between (the same config, policy and demand snapshot, the same pod shape, the very same node
  * states, each node's telemetry as fresh as it was), prioritize reuses them instead of judging
- * again. Any difference, and prioritize judges afresh. Storing keeps a reference; the check
- * compares objects, and builds a lookup only when prioritize lists the nodes in another order.
+ * again. Any difference, and prioritize judges afresh. Storing keeps a reference.
+ *
+ * Two ways to tell the node states are the very same: in names mode, when the ledger has not
+ * changed since filter looked the names up (its change count), prioritize's names only need to
+ * equal the names filter passed, in order, and nothing is looked up again; otherwise prioritize
+ * looks its nodes up and the check compares state objects, building a lookup only when
+ * prioritize lists them in another order than filter passed them.
  */
+import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
 import { freshTelemetry } from "../scoring/device-load.js";
 import type { ScoringContext } from "../scoring/types.js";
 import type { Answer } from "./answer.js";
+import type { Candidates, LedgerStamp } from "./candidates.js";
+import type { NameList } from "./name-list.js";
 import { type Judgement, judgement } from "./verdict-memo.js";
 
+/**
+ * Names mode: what filter passed, by name, and the ledger it looked them up in. Kept per pod
+ * besides the judgement: one string of the names and one position per node passed.
+ */
+export interface PassedByName {
+  readonly lookedUp: LedgerStamp;
+  /** The names of the nodes filter passed, as its request spelled them, in its order. */
+  readonly names: NameList;
+  /** Where each of them sits in filter's judgement. */
+  readonly at: Int32Array;
+}
+
+interface Filtered {
+  readonly judgement: Judgement;
+  readonly byName: PassedByName | null;
+}
+
+/** Filter's verdicts on prioritize's nodes, as evaluate() hands them on. */
+export interface Reuse {
+  readonly candidates: Candidates;
+  readonly judgement: Judgement;
+}
+
 export class DecisionCache {
-  private readonly byUid = new Map<string, Judgement>();
+  private readonly byUid = new Map<string, Filtered>();
 
   constructor(private readonly capacity = 512) {}
 
-  store(uid: string, filtered: Judgement): void {
-    if (uid === "" || filtered.basis.row === null) return;
+  store(uid: string, judgement: Judgement, byName: PassedByName | null = null): void {
+    if (uid === "" || judgement.basis.row === null) return;
     this.byUid.delete(uid);
-    this.byUid.set(uid, filtered);
+    this.byUid.set(uid, { judgement, byName });
     if (this.byUid.size > this.capacity) {
       const oldest = this.byUid.keys().next().value;
       if (oldest !== undefined) this.byUid.delete(oldest);
     }
   }
 
+  /**
+   * Names mode without a lookup: filter's verdicts when `names` are exactly the names it passed,
+   * in its order, and `ledger` has not changed since filter looked them up.
+   */
+  reuseByName(
+    uid: string,
+    row: string | null,
+    names: readonly string[],
+    ledger: AllocationLedger,
+    ctx: ScoringContext,
+  ): Reuse | undefined {
+    const f = this.#usable(uid, row, names.length, ctx);
+    const passed = f?.byName;
+    if (f === undefined || passed == null) return undefined;
+    const stamp = passed.lookedUp;
+    if (stamp.ledger !== ledger || stamp.changes !== ledger.changes) return undefined;
+    // Each of these names found its state in the ledger then; the ledger is as it was, so equal
+    // names would find the very same states now. Comparing the two requests' strings touches
+    // no node state.
+    if (!passed.names.equals(names)) return undefined;
+    const filtered = f.judgement;
+    const states: NodeState[] = new Array(names.length);
+    for (let k = 0; k < names.length; k++) states[k] = filtered.states[passed.at[k]];
+    const judgement = reused(filtered, passed.at, states, row, ctx, true);
+    if (judgement === undefined) return undefined;
+    const positions = new Int32Array(names.length);
+    for (let k = 0; k < positions.length; k++) positions[k] = k;
+    return { candidates: { states, failures: [], positions, lookedUp: stamp }, judgement };
+  }
+
   /** Filter's verdicts for `states`, if they are exactly the nodes it passed and still hold. */
   lookup(uid: string, row: string | null, states: readonly NodeState[], ctx: ScoringContext): Judgement | undefined {
+    const f = this.#usable(uid, row, states.length, ctx);
+    if (f === undefined) return undefined;
+    const at = positionsIn(f.judgement, states);
+    return at === null ? undefined : reused(f.judgement, at, states, row, ctx);
+  }
+
+  /** Filter's entry for the pod, if it judged `passed` nodes passing under the same row and context. */
+  #usable(uid: string, row: string | null, passed: number, ctx: ScoringContext): Filtered | undefined {
     const f = this.byUid.get(uid);
-    if (f === undefined || row === null || f.basis.row !== row || states.length !== f.passed) return undefined;
-    const was = f.basis.ctx;
+    if (f === undefined || row === null || f.judgement.basis.row !== row || passed !== f.judgement.passed) {
+      return undefined;
+    }
+    const was = f.judgement.basis.ctx;
     if (
       was.config !== ctx.config ||
       was.policy !== ctx.policy ||
@@ -39,20 +110,36 @@ export class DecisionCache {
       was.demand !== ctx.demand
     )
       return undefined;
-    const at = positionsIn(f, states);
-    if (at === null) return undefined;
-    const wasFresh = f.basis.fresh;
-    const fresh = wasFresh === null ? null : new Uint8Array(states.length);
-    const verdicts: Answer[] = new Array(states.length);
-    for (let i = 0; i < states.length; i++) {
-      verdicts[i] = f.verdicts[at[i]];
-      if (wasFresh === null || fresh === null) continue;
-      // The snapshot is the same object, so only the clock can have made telemetry stale since.
-      fresh[i] = freshTelemetry(states[i], ctx) === null ? 0 : 1;
-      if (fresh[i] !== wasFresh[at[i]]) return undefined;
-    }
-    return judgement(states, verdicts, { ctx, row, fresh });
+    return f;
   }
+}
+
+/**
+ * Filter's verdicts at positions `at`, as the judgement of `states`, unless the clock made a
+ * node's telemetry stale (or fresh) since. `inOrder`: `at` lists every node filter passed, in
+ * filter's order, so filter's count and winner stand as they are (the same nodes, compared in
+ * the same order).
+ */
+function reused(
+  f: Judgement,
+  at: ArrayLike<number>,
+  states: readonly NodeState[],
+  row: string | null,
+  ctx: ScoringContext,
+  inOrder = false,
+): Judgement | undefined {
+  const wasFresh = f.basis.fresh;
+  const fresh = wasFresh === null ? null : new Uint8Array(states.length);
+  const verdicts: Answer[] = new Array(states.length);
+  for (let i = 0; i < states.length; i++) {
+    verdicts[i] = f.verdicts[at[i]];
+    if (wasFresh === null || fresh === null) continue;
+    // The snapshot is the same object, so only the clock can have made telemetry stale since.
+    fresh[i] = freshTelemetry(states[i], ctx) === null ? 0 : 1;
+    if (fresh[i] !== wasFresh[at[i]]) return undefined;
+  }
+  const basis = { ctx, row, fresh };
+  return inOrder ? { states, verdicts, winner: f.winner, passed: f.passed, basis } : judgement(states, verdicts, basis);
 }
 
 /**

@@ -158,10 +158,11 @@ export function judgement(states: readonly NodeState[], verdicts: readonly Answe
     if (winner < 0) winner = i;
     else {
       const w = verdicts[winner];
-      if (beats(v.score, v.rawScore, states[i].view.name, w.score, w.rawScore, states[winner].view.name)) winner = i;
+      // An answer carries its node's name (states[i].view.name): no need to reach into the state.
+      if (beats(v.score, v.rawScore, v.node, w.score, w.rawScore, w.node)) winner = i;
     }
   }
-  return { states, verdicts, winner: winner < 0 ? null : states[winner].view.name, passed, basis };
+  return { states, verdicts, winner: winner < 0 ? null : verdicts[winner].node, passed, basis };
 }
 
 /** decide()'s answer in the judgement's shape, for a policy the memo cannot hold. */

@@ -6,7 +6,8 @@
  */
 import { TierfitError } from "../../errors.js";
 import type { Rejection } from "../../scoring/types.js";
-import { failureMember, filterResultJson, type JsonText } from "../reply-json.js";
+import { NameList } from "../name-list.js";
+import { failureMember, filterResultJson, type JsonReply } from "../reply-json.js";
 import type { ExtenderRuntime } from "../runtime.js";
 import { decodeExtenderArgs, type ExtenderArgs, type ExtenderFilterResult, MalformedRequestError } from "../wire.js";
 import { type Evaluation, evaluate, StandaloneNamesError } from "./evaluate.js";
@@ -39,7 +40,6 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     }
     throw err;
   }
-  rt.decisions.store(ev.pod.uid, ev.judgement);
   rt.recorder.record({
     pod: ev.pod,
     verb: "filter",
@@ -56,17 +56,34 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     bySignal.set(rejection.signal, (bySignal.get(rejection.signal) ?? 0) + 1);
   };
   const verdicts = ev.judgement.verdicts;
-  for (const v of verdicts) if (v.rejection !== null) reject(v.rejection, v.failureMember);
+  let passing = 0;
+  for (const v of verdicts) {
+    if (v.rejection !== null) reject(v.rejection, v.failureMember);
+    else passing++;
+  }
   for (const f of ev.candidates.failures) reject(f.rejection, failureMember(f.node, f.rejection.reason));
   for (const [signal, count] of bySignal) rt.metrics.nodesRejected.inc({ signal }, count);
   const positions = ev.candidates.positions;
   const passes = (i: number) => positions[i] >= 0 && verdicts[positions[i]].rejection === null;
-  let result: JsonText;
+  let result: JsonReply;
   if (args.NodeNames !== null) {
-    const names: string[] = [];
-    for (let i = 0; i < args.NodeNames.length; i++) if (passes(i)) names.push(verdicts[positions[i]].quotedNode);
-    result = filterResultJson({ nodes: "null", nodeNames: names, failed, unresolvable });
+    // One state per name in names mode, so exactly `passing` names pass: sized once, not grown.
+    const quoted: string[] = new Array(passing);
+    const names: string[] = new Array(passing);
+    const at = new Int32Array(passing);
+    for (let i = 0, k = 0; i < args.NodeNames.length; i++) {
+      if (!passes(i)) continue;
+      quoted[k] = verdicts[positions[i]].quotedNode;
+      names[k] = args.NodeNames[i];
+      at[k++] = positions[i];
+    }
+    const lookedUp = ev.candidates.lookedUp;
+    const list = lookedUp === null ? null : NameList.of(names);
+    const byName = lookedUp === null || list === null ? null : { lookedUp, names: list, at };
+    rt.decisions.store(ev.pod.uid, ev.judgement, byName);
+    result = filterResultJson({ nodes: "null", nodeNames: quoted, failed, unresolvable });
   } else {
+    rt.decisions.store(ev.pod.uid, ev.judgement);
     const list = args.Nodes!;
     const nodes = JSON.stringify({ ...list, items: list.items.filter((_, i) => passes(i)) });
     result = filterResultJson({ nodes, nodeNames: null, failed, unresolvable });
