@@ -5,10 +5,11 @@
  * memo keeps one row aligned with the node array: the combined score of each node (-1 = it failed
  * a filter) and a stamp saying which version of the node it was computed for.
  *
- * Finding the changes costs one identity check per node per pick (NodeStates are immutable
- * snapshots: a change makes a new object, ledger.ts): the indices that changed are stamped and
- * logged, and a row catches up by reading the log from where it last stopped, so it computes
- * only the nodes that changed since its shape was last asked about. A row also keeps its winner,
+ * Changes are found by identity (NodeStates are immutable snapshots: a change makes a new
+ * object, ledger.ts), at the positions the ledger's change feed names when the memo follows one,
+ * else at every position: the indices that changed are stamped and logged, and a row catches up
+ * by reading the log from where it last stopped, so it computes only the nodes that changed
+ * since its shape was last asked about. A row also keeps its winner,
  * so a pick reads one index instead of comparing every node.
  *
  * Valid only when the policy's signals depend on the pod through its shape (podShapeKey), as
