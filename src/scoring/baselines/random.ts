@@ -5,7 +5,7 @@
  * (hash.ts) and the highest draw wins: the winner is still uniform over the nodes that pass,
  * whatever order they are scored in, and the same seed gives the same run.
  */
-import type { NodeState, NodeView, PodRequest } from "../../cluster/types.js";
+import type { NodeView } from "../../cluster/types.js";
 import type { SharedDeviceChooser } from "../policy.js";
 import type { Signal } from "../types.js";
 import { drawOf, hashString, nodeDrawKey, podDrawKey, seedKey, unitDraw } from "./hash.js";
@@ -17,11 +17,6 @@ const GPU_DRAW = 0x6a09e667;
 interface RandomPre {
   /** hash.ts podDrawKey of the seed and the pod. */
   readonly podKey: number;
-}
-
-/** The node draw in [0, 1): what the random signal scores (× 100, not rounded, so draws rarely tie). */
-export function nodeDraw(seed: number, pod: PodRequest, node: NodeState): number {
-  return unitDraw(seedKey(seed), hashString(pod.key), hashString(node.view.name));
 }
 
 export function randomSignal(seed: number): Signal<RandomPre> {
