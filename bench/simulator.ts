@@ -19,15 +19,13 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { poolNodeViews } from "../sim/cluster/node-pool.js";
-import { syntheticPodRequest } from "../sim/cluster/sim-pods.js";
 import { runOne } from "../sim/run-one.js";
 import { policyFor } from "../sim/runs/policies.js";
-import { syntheticMix, syntheticWorkload } from "../sim/runs/synthetic.js";
-import { replayTimed, type TimedPod } from "../sim/runs/timed.js";
+import { syntheticMix, syntheticTimedPods, syntheticWorkload } from "../sim/runs/synthetic.js";
+import { replayTimed } from "../sim/runs/timed.js";
 import { loadScenario } from "../sim/scenario/load.js";
 import type { ClusterSection, SyntheticSection } from "../sim/scenario/schema.js";
 import { RUN_RESOURCE_LIMITS } from "../sim/sweep/worker-pool.js";
-import { syntheticPods } from "../sim/workloads/synthetic.js";
 import { configSchema } from "../src/config/schema.js";
 import { makeContext } from "../src/scoring/context.js";
 import type { BenchRow } from "./engine.js";
@@ -124,16 +122,7 @@ function syntheticSetup(pods: number, nodes: number) {
     meanDurationSeconds: 3600,
   };
   const workload = syntheticWorkload(section, 1);
-  function* timedPods(): Generator<TimedPod> {
-    for (const pod of syntheticPods(workload)) {
-      yield {
-        request: syntheticPodRequest(pod, config),
-        arrival: pod.arrivalTime,
-        runSeconds: pod.durationSeconds,
-        giveUpAt: null,
-      };
-    }
-  }
+  const timedPods = () => syntheticTimedPods(workload, config);
   return { config, cluster, section, timedPods };
 }
 

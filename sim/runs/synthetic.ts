@@ -47,7 +47,8 @@ export function syntheticMix(section: SyntheticSection): TypicalPod[] {
   });
 }
 
-function* timedPods(workload: SyntheticWorkload, config: TierfitConfig): Generator<TimedPod> {
+/** The workload's pods, streamed, as the timed replay takes them. */
+export function* syntheticTimedPods(workload: SyntheticWorkload, config: TierfitConfig): Generator<TimedPod> {
   for (const pod of syntheticPods(workload)) {
     yield {
       request: syntheticPodRequest(pod, config),
@@ -68,7 +69,7 @@ export function runSynthetic(
   const workload = syntheticWorkload(scenario.synthetic, seed);
   return replayTimed({
     views: poolNodeViews(scenario.cluster.nodes, scenario.config),
-    pods: timedPods(workload, scenario.config),
+    pods: syntheticTimedPods(workload, scenario.config),
     context: makeContext(scenario.config, { now: 0, policy: policyFor(policy, scenario.config, { seed }) }),
     mix,
     sampleSeconds: scenario.timed.sampleSeconds,

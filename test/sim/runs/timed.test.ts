@@ -5,11 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { type NodeGroup, poolNodeViews } from "../../../sim/cluster/node-pool.js";
 import type { SimCluster } from "../../../sim/cluster/sim-cluster.js";
-import { syntheticPodRequest } from "../../../sim/cluster/sim-pods.js";
 import { policyFor } from "../../../sim/runs/policies.js";
-import { syntheticMix, syntheticWorkload } from "../../../sim/runs/synthetic.js";
+import { syntheticMix, syntheticTimedPods, syntheticWorkload } from "../../../sim/runs/synthetic.js";
 import { replayTimed, type TimedPod } from "../../../sim/runs/timed.js";
-import { syntheticPods } from "../../../sim/workloads/synthetic.js";
 import { defaultConfig } from "../../../src/config/load.js";
 import { makeContext } from "../../../src/scoring/context.js";
 import { nodeState, podRequest } from "../../support/core-builders.js";
@@ -53,12 +51,7 @@ const section = {
 };
 
 function pods(seed: number): TimedPod[] {
-  return [...syntheticPods(syntheticWorkload(section, seed))].map((p) => ({
-    request: syntheticPodRequest(p, config),
-    arrival: p.arrivalTime,
-    runSeconds: p.durationSeconds,
-    giveUpAt: null,
-  }));
+  return [...syntheticTimedPods(syntheticWorkload(section, seed), config)];
 }
 
 /** Over-assignment anywhere: a device past its capacity, or a node past its CPU, memory or pod count. */
