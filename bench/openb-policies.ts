@@ -22,9 +22,9 @@ import {
   tieOrderedName,
   UNDISCLOSED_GPU_MEMORY_MIB,
 } from "../sim/cluster/openb-views.js";
-import { traceMix } from "../sim/runs/openb-fgd.js";
+import { typicalMix } from "../sim/runs/openb-fgd.js";
 import { RUN_RESOURCE_LIMITS } from "../sim/sweep/worker-pool.js";
-import { fgdArrivals, fgdNodeTieOrder, gpuCapacityMilli, typicalPods } from "../sim/workloads/fgd-protocol.js";
+import { fgdArrivals, fgdNodeTieOrder, gpuCapacityMilli } from "../sim/workloads/fgd-protocol.js";
 import { loadOpenbNodes, loadOpenbPods, type OpenbNode, type OpenbPod } from "../sim/workloads/openb.js";
 import { AllocationLedger } from "../src/cluster/ledger.js";
 import type { NodeView, PodRequest } from "../src/cluster/types.js";
@@ -35,7 +35,7 @@ import { PlacementMemo } from "../src/scoring/placement-memo.js";
 import { allocationFor, pickNode } from "../src/scoring/runner.js";
 import type { TypicalPod } from "../src/scoring/types.js";
 import type { BenchRow } from "./engine.js";
-import { replyOf, startWorker } from "./worker-thread.js";
+import { replyFromWorker } from "./worker-thread.js";
 
 const DATA = "config/scenarios/data/alibaba-openb";
 const SEED = 42;
@@ -77,7 +77,7 @@ function loadExperiment(): Experiment {
     views,
     arrivals,
     pods: arrivals.map(openbPodRequest),
-    mix: traceMix(typicalPods(trace)),
+    mix: typicalMix(trace),
     capacityMilli: gpuCapacityMilli(nodes),
   };
 }
@@ -177,12 +177,7 @@ const WORKER_ROLE = "tierfit-openb-bench";
  * on a shared machine does not decide a ratio.
  */
 export async function benchOpenbPolicies(names: readonly string[] = POLICY_NAMES, repeats = 3): Promise<BenchRow[]> {
-  const worker = startWorker(import.meta.url, { role: WORKER_ROLE, names, repeats }, RUN_RESOURCE_LIMITS);
-  try {
-    return await replyOf<BenchRow[]>(worker);
-  } finally {
-    await worker.terminate();
-  }
+  return replyFromWorker(import.meta.url, { role: WORKER_ROLE, names, repeats }, RUN_RESOURCE_LIMITS);
 }
 
 function measure(names: readonly string[], repeats: number): BenchRow[] {

@@ -30,7 +30,7 @@ import { configSchema } from "../src/config/schema.js";
 import { makeContext } from "../src/scoring/context.js";
 import type { BenchRow } from "./engine.js";
 import { repoRoot } from "./repo-root.js";
-import { replyOf, startWorker } from "./worker-thread.js";
+import { replyFromWorker } from "./worker-thread.js";
 
 export interface SimulatorBenchOptions {
   /** Seeds per openb-fgd policy. */
@@ -46,16 +46,9 @@ const MiB = 1024 * 1024;
 
 export async function benchSimulator(options: SimulatorBenchOptions = {}): Promise<BenchRow[]> {
   const synthetic = benchSyntheticScale(options.syntheticPods ?? 1_000_000, options.syntheticNodes ?? 10_000);
-  const worker = startWorker(
-    import.meta.url,
-    { role: WORKER_ROLE, seeds: options.fgdSeeds ?? [42, 43, 44] },
-    RUN_RESOURCE_LIMITS,
-  );
-  try {
-    return [...(await replyOf<BenchRow[]>(worker)), ...synthetic];
-  } finally {
-    await worker.terminate();
-  }
+  const seeds = options.fgdSeeds ?? [42, 43, 44];
+  const fgd = await replyFromWorker<BenchRow[]>(import.meta.url, { role: WORKER_ROLE, seeds }, RUN_RESOURCE_LIMITS);
+  return [...fgd, ...synthetic];
 }
 
 const WORKER_ROLE = "tierfit-simulator-bench-openb";

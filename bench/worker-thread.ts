@@ -13,11 +13,20 @@ export function startWorker(moduleUrl: string, workerData: unknown, resourceLimi
   return new Worker(code, { ...options, eval: true });
 }
 
-/** The worker's first message; rejects if it throws or exits first. */
-export function replyOf<T>(worker: Worker): Promise<T> {
-  return new Promise((resolve, reject) => {
-    worker.once("message", resolve);
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`bench worker exited with code ${code} before replying`)));
-  });
+/** Runs the module on a worker thread and returns its first message; rejects if it throws or exits first. */
+export async function replyFromWorker<T>(
+  moduleUrl: string,
+  workerData: unknown,
+  resourceLimits?: ResourceLimits,
+): Promise<T> {
+  const worker = startWorker(moduleUrl, workerData, resourceLimits);
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`bench worker exited with code ${code} before replying`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
 }

@@ -15,7 +15,6 @@
  * A policy may ignore tenancy (enforceIsolation false) or pick a shared GPU itself
  * (chooseSharedDevice): the FGD paper's baselines do.
  */
-
 import { unitsOnDevice } from "../cluster/gpu-units.js";
 import type { DeviceAssignment, NodeState, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";

@@ -9,7 +9,6 @@
  * Units are thousandths of a device (free units × 1000 / capacity), so devices of different
  * memory compare; the result is in the same unit (1000 = one whole idle GPU).
  */
-
 import type { NodeState } from "../cluster/types.js";
 import { LatestStateCache } from "./state-cache.js";
 import type { TypicalPod } from "./types.js";

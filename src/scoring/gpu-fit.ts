@@ -11,9 +11,14 @@ import type { Rejection } from "./types.js";
 
 /** Whether the pod accepts this device's product (an empty list accepts any). */
 export function productAllowed(pod: PodRequest, gpu: GpuDevice): boolean {
+  return acceptsProduct(pod, gpu.product);
+}
+
+/** Whether the pod accepts this product (an empty list accepts any). */
+export function acceptsProduct(pod: PodRequest, product: string): boolean {
   const products = pod.gpuProducts;
   if (products.length === 0) return true;
-  for (let i = 0; i < products.length; i++) if (products[i] === gpu.product) return true;
+  for (let i = 0; i < products.length; i++) if (products[i] === product) return true;
   return false;
 }
 

@@ -9,8 +9,8 @@
  * object, ledger.ts), at the positions the ledger's change feed names when the memo follows one,
  * else at every position: the indices that changed are stamped and logged, and a row catches up
  * by reading the log from where it last stopped, so it computes only the nodes that changed
- * since its shape was last asked about. A row also keeps its winner,
- * so a pick reads one index instead of comparing every node.
+ * since its shape was last asked about. A row also keeps its winner, so a pick reads one index
+ * instead of comparing every node.
  *
  * Valid only when the policy's signals depend on the pod through its shape (podShapeKey), as
  * tierfit's and the FGD baselines' do; a policy that reads, say, the pod's name must not use it,
@@ -247,18 +247,17 @@ export class PlacementMemo {
       this.#log = [];
     }
     const feed = this.source?.changeFeed();
-    const end = feed === undefined ? -1 : feed.base + feed.positions.length;
-    const following = feed !== undefined && feed.nodes === nodes && this.#feedNodes === nodes;
-    if (following && this.#feedCount >= feed.base && this.#feedCount <= end) {
+    const current = feed !== undefined && feed.nodes === nodes;
+    const end = current ? feed.base + feed.positions.length : -1;
+    if (current && this.#feedNodes === nodes && this.#feedCount >= feed.base && this.#feedCount <= end) {
       for (let k = this.#feedCount - feed.base; k < feed.positions.length; k++) {
         if (!this.#note(nodes, feed.positions[k])) break;
       }
     } else {
       for (let i = 0; i < nodes.length; i++) if (!this.#note(nodes, i)) break;
     }
-    const current = feed !== undefined && feed.nodes === nodes;
     this.#feedNodes = current ? nodes : null;
-    this.#feedCount = current ? end : -1;
+    this.#feedCount = end;
   }
 
   /** Stamps and logs index `i` if its node changed; false when it started over instead. */

@@ -9,7 +9,6 @@
  * Tenancy is not part of the key: the memo serves policies that do not enforce isolation (the
  * baselines); for any other it computes directly. It lives in the policy object, one per run.
  */
-
 import type { NodeState, PodRequest } from "../../cluster/types.js";
 import type { CompiledMix } from "../fragmentation.js";
 import { LatestStateCache } from "../state-cache.js";

@@ -8,7 +8,7 @@
  */
 import { unitsOnDevice } from "../../cluster/gpu-units.js";
 import type { NodeState, PodRequest } from "../../cluster/types.js";
-import { gpuShortfall, productAllowed, unitsNeeded } from "../gpu-fit.js";
+import { acceptsProduct, gpuShortfall, productAllowed, unitsNeeded } from "../gpu-fit.js";
 import { resourcesFit } from "../signals/resources-fit.js";
 import { deviceOpenToPod } from "../tenancy.js";
 import type { Rejection, ScoringContext, Signal } from "../types.js";
@@ -23,10 +23,10 @@ export function enoughDevices(pod: PodRequest, node: NodeState, ctx: ScoringCont
   const isolate = ctx.policy.enforceIsolation !== false;
   const desc = node.freeUnitsDesc;
   const memoryMiB = node.alikeGpuMemoryMiB;
-  if (desc !== undefined && memoryMiB !== undefined && !isolate) {
+  const product = node.alikeGpuProduct;
+  if (desc !== undefined && memoryMiB !== undefined && product !== undefined && !isolate) {
     // Alike devices: the need-th largest free amount decides, read off the snapshot alone.
-    if (desc.length < need) return false;
-    if (!(anyProduct || pod.gpuProducts.includes(node.alikeGpuProduct ?? ""))) return false;
+    if (desc.length < need || !acceptsProduct(pod, product)) return false;
     return desc[need - 1] >= unitsOnDevice(req, memoryMiB);
   }
   const devices = node.devices;
