@@ -4,6 +4,7 @@
  * fresh), and the node's pieces of the filter and prioritize replies, encoded on first use and
  * then reused by every request that gets this answer.
  */
+import type { NodeState } from "../cluster/types.js";
 import type { NodeTelemetry } from "../scoring/demand-snapshot.js";
 import type { NodeVerdict } from "../scoring/runner.js";
 import type { Rejection } from "../scoring/types.js";
@@ -17,16 +18,20 @@ export class Answer implements NodeVerdict {
   #failure: string | undefined;
   #priority: string | undefined;
 
+  /** The node's name, as the ledger (or the request's node object) has it. */
+  readonly node: string;
+
   constructor(
     verdict: NodeVerdict,
-    /** The node's name, as the ledger (or the request's node object) has it. */
-    readonly node: string,
+    /** The node state it was computed for. */
+    readonly state: NodeState,
     readonly telemetry: NodeTelemetry | undefined,
     readonly fresh: boolean,
   ) {
     this.rejection = verdict.rejection;
     this.rawScore = verdict.rawScore;
     this.score = verdict.score;
+    this.node = state.view.name;
   }
 
   /** The node's name as a JSON string, for NodeNames. */

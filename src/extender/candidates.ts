@@ -1,8 +1,8 @@
 /**
  * The candidate nodes of one filter / prioritize call as the core sees them. Names mode reads
- * tierfit's own cache (the ledger); full mode builds views from the request body and lays the
- * ledger's allocations over them when tierfit knows the node. Nodes the core cannot be asked
- * about (not cached yet, unreadable) come back as failures with a reason.
+ * tierfit's own cache, the ledger (found through node-lookup.ts); full mode builds views from the
+ * request body and lays the ledger's allocations over them when tierfit knows the node. Nodes the
+ * core cannot be asked about (not cached yet, unreadable) come back as failures with a reason.
  */
 import type { V1Node } from "@kubernetes/client-node";
 import type { AllocationLedger } from "../cluster/ledger.js";
@@ -11,6 +11,7 @@ import type { TierfitConfig } from "../config/schema.js";
 import { TierfitError } from "../errors.js";
 import type { Rejection } from "../scoring/types.js";
 import type { ExtraFailure } from "./explain.js";
+import { NodeLookup } from "./node-lookup.js";
 import type { NodeViewCache } from "./node-views.js";
 import { nodeNameOf } from "./wire.js";
 
@@ -22,6 +23,18 @@ export interface Candidates {
   readonly positions: Int32Array;
   /** Names mode: the ledger the states were looked up in, and its change count then. */
   readonly lookedUp: LedgerStamp | null;
+  /** Names mode: where each state sits in the ledger's node array, for memos kept by position. */
+  readonly slots: Slots | null;
+}
+
+/**
+ * Where each state of a names-mode call sits in the ledger's node array `order` (nodes()), state
+ * by state: a memo can keep answers by position, an array read where a map keyed by state is a
+ * hash probe. Positions hold until a node joins or leaves, when the ledger builds a new array.
+ */
+export interface Slots {
+  readonly order: readonly NodeState[];
+  readonly at: Int32Array;
 }
 
 export interface LedgerStamp {
@@ -41,18 +54,33 @@ const NOT_IN_CACHE: Rejection = Object.freeze({
   unresolvable: false,
 });
 
-export function candidatesByName(names: readonly string[], ledger: AllocationLedger): Candidates {
+/** `lookup` is the app's (it learns kube-scheduler's node order); a fresh one finds the same. */
+export function candidatesByName(
+  names: readonly string[],
+  ledger: AllocationLedger,
+  lookup: NodeLookup = new NodeLookup(),
+): Candidates {
+  const order = ledger.nodes();
+  const found = lookup.positions(names, ledger);
   const states: NodeState[] = [];
   const failures: ExtraFailure[] = [];
   const positions = new Int32Array(names.length).fill(-1);
-  const changes = ledger.changes;
+  const at = new Int32Array(names.length);
   for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    const state = ledger.node(name);
-    if (state !== undefined) positions[i] = states.push(state) - 1;
-    else failures.push({ node: name, rejection: NOT_IN_CACHE });
+    if (found[i] < 0) {
+      failures.push({ node: names[i], rejection: NOT_IN_CACHE });
+      continue;
+    }
+    at[states.length] = found[i];
+    positions[i] = states.push(order[found[i]]) - 1;
   }
-  return { states, failures, positions, lookedUp: { ledger, changes } };
+  return {
+    states,
+    failures,
+    positions,
+    lookedUp: { ledger, changes: ledger.changes },
+    slots: { order, at: at.subarray(0, states.length) },
+  };
 }
 
 export function candidatesFromNodes(
@@ -82,5 +110,5 @@ export function candidatesFromNodes(
       });
     }
   }
-  return { states, failures, positions, lookedUp: null };
+  return { states, failures, positions, lookedUp: null, slots: null };
 }

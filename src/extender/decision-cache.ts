@@ -85,7 +85,7 @@ export class DecisionCache {
     if (judgement === undefined) return undefined;
     const positions = new Int32Array(names.length);
     for (let k = 0; k < positions.length; k++) positions[k] = k;
-    return { candidates: { states, failures: [], positions, lookedUp: stamp }, judgement };
+    return { candidates: { states, failures: [], positions, lookedUp: stamp, slots: null }, judgement };
   }
 
   /** Filter's verdicts for `states`, if they are exactly the nodes it passed and still hold. */

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { AllocationLedger } from "../../src/cluster/ledger.js";
 import type { NodeState, PodRequest } from "../../src/cluster/types.js";
+import { candidatesByName, type Slots } from "../../src/extender/candidates.js";
 import { VerdictMemo } from "../../src/extender/verdict-memo.js";
 import { policyByName } from "../../src/scoring/baselines/registry.js";
 import { makeContext } from "../../src/scoring/context.js";
@@ -23,6 +24,7 @@ import {
   podRequest,
   testConfig,
 } from "../support/core-builders.js";
+import { mulberry32 } from "../support/prng.js";
 
 const NOW = 1_700_000_000_000;
 const CONFIG = testConfig({ demand: { staleAfterSeconds: 60 } });
@@ -32,8 +34,14 @@ function ctxAt(now = NOW, demand: DemandSnapshot = EMPTY_DEMAND, config = CONFIG
 }
 
 /** The memo's answer must be decide()'s, node by node, and the winner too. */
-function expectDecide(memo: VerdictMemo, pod: PodRequest, states: readonly NodeState[], ctx: ScoringContext) {
-  const j = memo.judge(pod, states, ctx);
+function expectDecide(
+  memo: VerdictMemo,
+  pod: PodRequest,
+  states: readonly NodeState[],
+  ctx: ScoringContext,
+  slots: Slots | null = null,
+) {
+  const j = memo.judge(pod, states, ctx, slots);
   const d = decide(pod, states, ctx);
   const verdicts = j.verdicts.map((v) => ({ rejection: v.rejection, rawScore: v.rawScore, score: v.score }));
   expect(verdicts).toEqual(d.nodes.map((n) => ({ rejection: n.rejection, rawScore: n.rawScore, score: n.score })));
@@ -228,5 +236,86 @@ describe("VerdictMemo bounds", () => {
     const ctx = makeContext(CONFIG, { now: NOW, policy });
     for (const pod of PODS) expectDecide(memo, pod, CLUSTER, ctx);
     expect(memo.hits + memo.misses).toBe(0);
+  });
+});
+
+describe("VerdictMemo by position in the ledger's node array (names mode)", () => {
+  /** A ledger of CLUSTER's nodes under other names, so a few of each kind. */
+  function ledgerOf(copies: number): AllocationLedger {
+    const ledger = new AllocationLedger();
+    for (let c = 0; c < copies; c++) {
+      for (const s of CLUSTER) ledger.upsertNode({ ...s.view, name: `${s.view.name}-${c}` });
+    }
+    return ledger;
+  }
+
+  it("answers as decide() through placements, releases, joins and leaves", () => {
+    const rnd = mulberry32(11);
+    const memo = new VerdictMemo();
+    const ledger = ledgerOf(4);
+    const placed: string[] = [];
+    for (let step = 0; step < 300; step++) {
+      const r = rnd();
+      const names = ledger.nodes().map((n) => n.view.name);
+      const name = names[Math.floor(rnd() * names.length)];
+      if (r < 0.15) {
+        const state = ledger.node(name)!;
+        const device = state.devices[0];
+        if (device !== undefined && device.freeUnits > 0) {
+          const podKey = `default/p-${step}`;
+          ledger.assign({
+            podKey,
+            node: name,
+            tenant: "team-b",
+            tier: state.view.tier,
+            milliCpu: 100,
+            memoryBytes: GiB,
+            devices: [{ index: 0, units: Math.ceil(device.freeUnits / 2) }],
+          });
+          placed.push(podKey);
+        }
+      } else if (r < 0.2 && placed.length > 0) {
+        ledger.release(placed.splice(Math.floor(rnd() * placed.length), 1)[0]);
+      } else if (r < 0.22) {
+        const view = ledger.node(name)!.view;
+        ledger.removeNode(name);
+        if (rnd() < 0.7) ledger.upsertNode(view);
+      }
+      // A request of a random run of nodes, sometimes with a name tierfit does not know.
+      const all = ledger.nodes().map((n) => n.view.name);
+      const start = Math.floor(rnd() * all.length);
+      const request = [...all.slice(start, start + 12), ...(rnd() < 0.2 ? ["unknown-node"] : [])];
+      const c = candidatesByName(request, ledger);
+      const pod = PODS[Math.floor(rnd() * PODS.length)];
+      expectDecide(memo, pod, c.states, ctxAt(), c.slots);
+    }
+    expect(memo.hits).toBeGreaterThan(memo.misses);
+  });
+
+  it("judges again only the node whose state changed", () => {
+    const memo = new VerdictMemo();
+    const ledger = ledgerOf(2);
+    const names = ledger.nodes().map((n) => n.view.name);
+    const pod = PODS[0];
+    const judge = () => {
+      const c = candidatesByName(names, ledger);
+      return missesOf(memo, () => expectDecide(memo, pod, c.states, ctxAt(), c.slots));
+    };
+    expect(judge()).toBe(names.length);
+    expect(judge()).toBe(0);
+    ledger.assign({
+      podKey: "default/filler",
+      node: "a100-free-1",
+      tenant: "team-b",
+      tier: 1,
+      milliCpu: 1000,
+      memoryBytes: GiB,
+      devices: [{ index: 0, units: 40960 * 1000 }],
+    });
+    expect(judge()).toBe(1);
+    // A node joining builds a new node array: every position may mean another node now, so the
+    // same names are judged again although none of them changed.
+    ledger.upsertNode({ ...CLUSTER[0].view, name: "a100-free-new" });
+    expect(judge()).toBe(names.length);
   });
 });

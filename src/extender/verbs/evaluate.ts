@@ -47,11 +47,11 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
   }
   const candidates =
     args.NodeNames !== null && ledger !== null
-      ? candidatesByName(args.NodeNames, ledger)
+      ? candidatesByName(args.NodeNames, ledger, rt.lookup)
       : candidatesFromNodes(args.Nodes?.items ?? [], config, rt.views, ledger);
   const states = candidates.states;
   const cached = reuse ? rt.decisions.lookup(pod.uid, row, states, ctx) : undefined;
-  const judgement = cached ?? rt.verdicts.judge(pod, states, ctx);
+  const judgement = cached ?? rt.verdicts.judge(pod, states, ctx, candidates.slots);
   return { pod, candidates, judgement, reused: cached !== undefined, ctx };
 }
 
