@@ -8,10 +8,11 @@
  *
  * Cluster: 5,000 GPU nodes (realistic v1 JSON, ~13 KB each), half of them partly allocated.
  * Cases: 500 candidates per call (kube's default sampling of a 5,000-node cluster, in the order
- * its parallel filter lists them: asKubeListsThem) and all 5,000,
- * in names mode (nodeCacheCapable: true) and full-Nodes mode. Prioritize receives the nodes filter
- * passed, as kube-scheduler sends them. Pods cycle through a few shapes, as replicas do, so the
- * extender's verdict memo answers most nodes from memory, as it would in a cluster.
+ * its parallel filter lists them: asKubeListsThem) and all 5,000, in names mode
+ * (nodeCacheCapable: true) and full-Nodes mode. Prioritize receives the nodes filter passed, as
+ * kube-scheduler sends them. Every pair is another pod (name and uid), and pods cycle through a
+ * few shapes, as replicas do, so the extender's verdict memo answers most nodes from memory, as it
+ * would in a cluster.
  *
  * Run: `npm run build && node dist/bench/run.js extender`, or one case at a time with
  * `node dist/bench/extender.js names-500` (cases: names-500, names-5000, nodes-500, nodes-5000).
@@ -232,9 +233,11 @@ export function benchPod(i: number): V1Pod {
   const s = shapes[i % shapes.length];
   return {
     metadata: {
-      name: `bench-pod-${i}`,
+      // Stamped with each pair's serial when sent (stamped()): every pair schedules another pod.
+      name: `bench-pod-${POD_SERIAL}`,
       namespace: "inference",
-      uid: `11111111-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      uid: `11111111-0000-4000-8000-${POD_SERIAL}`,
+      resourceVersion: String(200_000 + i),
       labels: { "tierfit.io/tenant": `team-${i % 3}` },
       annotations: s.annotations,
     },
@@ -255,6 +258,28 @@ export function benchPod(i: number): V1Pod {
     status: { phase: "Pending", qosClass: "Burstable" },
   } as V1Pod;
 }
+
+/** Where a pod's serial goes in its name and uid: twelve digits no other part of a body holds. */
+const POD_SERIAL = "999999999999";
+const SERIAL_BYTES = Buffer.from(POD_SERIAL);
+
+/** Where the serial sits in a request. */
+function serialsIn(request: Buffer): number[] {
+  const at: number[] = [];
+  for (let i = request.indexOf(SERIAL_BYTES); i >= 0; i = request.indexOf(SERIAL_BYTES, i + 1)) at.push(i);
+  return at;
+}
+
+/** A copy of the request for the pod with this serial. */
+function stamped(request: Buffer, at: readonly number[], serial: number): Buffer {
+  const copy = Buffer.from(request);
+  const digits = String(serial).padStart(POD_SERIAL.length, "0");
+  for (const i of at) copy.write(digits, i, "latin1");
+  return copy;
+}
+
+/** Pod serials across every load run, so no two pairs of a bench run send the same pod. */
+let nextSerial = 0;
 
 interface Reply {
   readonly status: number;
@@ -428,16 +453,22 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function runLoad(c: Case, bodies: readonly PairBodies[], port: number, pairs: number): Promise<LoadResult> {
-  const requests = bodies.map((b) => ({
-    filter: Connection.request(port, "/filter", b.filter),
-    prioritize: Connection.request(port, "/prioritize", b.prioritize),
-  }));
+  const requests = bodies.map((b) => {
+    const filter = Connection.request(port, "/filter", b.filter);
+    const prioritize = Connection.request(port, "/prioritize", b.prioritize);
+    return { filter, prioritize, filterAt: serialsIn(filter), prioritizeAt: serialsIn(prioritize) };
+  });
   const connections = Array.from({ length: c.clients }, () => new Connection(port));
   const latencies: number[] = [];
   let next = 0;
   const client = async (connection: Connection) => {
     for (let i = next++; i < pairs; i = next++) {
-      const r = requests[i % requests.length];
+      const template = requests[i % requests.length];
+      const serial = nextSerial++;
+      const r = {
+        filter: stamped(template.filter, template.filterAt, serial),
+        prioritize: stamped(template.prioritize, template.prioritizeAt, serial),
+      };
       const t0 = performance.now();
       const f = await connection.send(r.filter);
       const p = await connection.send(r.prioritize);

@@ -75,12 +75,6 @@ export class AllocationLedger {
     return this.#sortedStates;
   }
 
-  /** Where the node sits in nodes(), or -1 when the ledger does not know it. */
-  positionOf(name: string): number {
-    this.nodes();
-    return this.#sortedIndex!.get(name) ?? -1;
-  }
-
   #forgetOrder(): void {
     this.#sortedNames = null;
     this.#sortedStates = null;

@@ -8,15 +8,15 @@ import type { NodeState } from "../cluster/types.js";
 import type { NodeTelemetry } from "../scoring/demand-snapshot.js";
 import type { NodeVerdict } from "../scoring/runner.js";
 import type { Rejection } from "../scoring/types.js";
-import { failureMember, priorityItem, quote } from "./reply-json.js";
+import { failureMember, priorityItem, quotedName } from "./reply-json.js";
 
 export class Answer implements NodeVerdict {
   readonly rejection: Rejection | null;
   readonly rawScore: number;
   readonly score: number;
-  #quoted: string | undefined;
-  #failure: string | undefined;
-  #priority: string | undefined;
+  #quoted: Buffer | undefined;
+  #failure: Buffer | undefined;
+  #priority: Buffer | undefined;
 
   /** The node's name, as the ledger (or the request's node object) has it. */
   readonly node: string;
@@ -35,19 +35,19 @@ export class Answer implements NodeVerdict {
   }
 
   /** The node's name as a JSON string, for NodeNames. */
-  get quotedNode(): string {
-    this.#quoted ??= quote(this.node);
+  get quotedNode(): Buffer {
+    this.#quoted ??= quotedName(this.node);
     return this.#quoted;
   }
 
   /** `"node":"reason"` for a node that failed. */
-  get failureMember(): string {
+  get failureMember(): Buffer {
     this.#failure ??= failureMember(this.node, this.rejection?.reason ?? "");
     return this.#failure;
   }
 
   /** `{"Host":"node","Score":n}`: the integer score for a node that passed, 0 for one that failed. */
-  get priorityItem(): string {
+  get priorityItem(): Buffer {
     this.#priority ??= priorityItem(this.node, this.rejection === null ? this.score : 0);
     return this.#priority;
   }

@@ -10,6 +10,10 @@
  * equal the names filter passed, in order, and nothing is looked up again; otherwise prioritize
  * looks its nodes up and the check compares state objects, building a lookup only when
  * prioritize lists them in another order than filter passed them.
+ *
+ * An entry serves one prioritize and is dropped once used, so filter's verdicts (and the request
+ * strings of the names it passed) are usually garbage before the next young-generation collection
+ * rather than copied by it.
  */
 import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
@@ -17,17 +21,13 @@ import { freshTelemetry } from "../scoring/device-load.js";
 import type { ScoringContext } from "../scoring/types.js";
 import type { Answer } from "./answer.js";
 import type { Candidates, LedgerStamp } from "./candidates.js";
-import type { NameList } from "./name-list.js";
 import { type Judgement, judgement } from "./verdict-memo.js";
 
-/**
- * Names mode: what filter passed, by name, and the ledger it looked them up in. Kept per pod
- * besides the judgement: one string of the names and one position per node passed.
- */
+/** Names mode: what filter passed, by name, and the ledger it looked them up in. */
 export interface PassedByName {
   readonly lookedUp: LedgerStamp;
   /** The names of the nodes filter passed, as its request spelled them, in its order. */
-  readonly names: NameList;
+  readonly names: readonly string[];
   /** Where each of them sits in filter's judgement. */
   readonly at: Int32Array;
 }
@@ -77,7 +77,7 @@ export class DecisionCache {
     // Each of these names found its state in the ledger then; the ledger is as it was, so equal
     // names would find the very same states now. Comparing the two requests' strings touches
     // no node state.
-    if (!passed.names.equals(names)) return undefined;
+    if (!sameNames(passed.names, names)) return undefined;
     const filtered = f.judgement;
     const states: NodeState[] = new Array(names.length);
     for (let k = 0; k < names.length; k++) states[k] = filtered.states[passed.at[k]];
@@ -85,6 +85,7 @@ export class DecisionCache {
     if (judgement === undefined) return undefined;
     const positions = new Int32Array(names.length);
     for (let k = 0; k < positions.length; k++) positions[k] = k;
+    this.byUid.delete(uid);
     return { candidates: { states, failures: [], positions, lookedUp: stamp, slots: null }, judgement };
   }
 
@@ -93,7 +94,9 @@ export class DecisionCache {
     const f = this.#usable(uid, row, states.length, ctx);
     if (f === undefined) return undefined;
     const at = positionsIn(f.judgement, states);
-    return at === null ? undefined : reused(f.judgement, at, states, row, ctx);
+    const judgement = at === null ? undefined : reused(f.judgement, at, states, row, ctx);
+    if (judgement !== undefined) this.byUid.delete(uid);
+    return judgement;
   }
 
   /** Filter's entry for the pod, if it judged `passed` nodes passing under the same row and context. */
@@ -112,6 +115,13 @@ export class DecisionCache {
       return undefined;
     return f;
   }
+}
+
+/** Whether two lists hold equal names in the same order. */
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

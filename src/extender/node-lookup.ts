@@ -1,10 +1,11 @@
 /**
  * Finds the ledger's positions for the names of a names-mode request (nodeCacheCapable: true).
  *
- * A hash lookup of a freshly parsed name in the ledger's 5,000-entry map cost about 380 ns on the
- * bench machine, most of it waiting for memory: the map's table and the key string sit wherever
- * the heap put them, and the request path (bodies, replies, the young generation) has pushed them
- * out of the CPU caches since the last request. So names are first predicted.
+ * A hash lookup of a freshly parsed name in a 5,000-entry map cost about 380 ns on the bench
+ * machine, most of it waiting for memory: the map's table and the key string sit wherever the heap
+ * put them, and the request path (bodies, replies, the young generation) has pushed them out of
+ * the CPU caches since the last request. So names are first predicted, and the map searched for
+ * the rest holds copies of the names made side by side.
  *
  * kube-scheduler's parallel filter hands its node list to up to 16 workers in runs (chunks of
  * √n nodes), starting where the previous pod's sample stopped, and appends each feasible node as
@@ -12,7 +13,7 @@
  * order changes only when nodes come and go, so the node after a given node *in its run* is nearly
  * always the one that followed it before. The lookup keeps that follower per node and, for each run
  * in progress, its latest node (a head); a name is compared with the heads' followers, by a
- * fingerprint first and then in full, and only a name no head predicts is looked up in the map.
+ * fingerprint first and then in full, and only a name no head predicts is looked up in a map.
  * A follower is learned from such a name (linked to the latest head without one: right often
  * enough) and forgotten once it fails to come true, so the chance links of interleaving wash out
  * while the run order's links stay. Every guess is checked against the name itself: learning
@@ -36,9 +37,11 @@ export class NodeLookup {
   #order: readonly NodeState[] | null = null;
   /**
    * The ledger's names by position, copied when the order is built so the copies lie side by
-   * side in memory (the ledger's own strings are spread over the heap), and their fingerprints.
+   * side in memory (the ledger's own strings are spread over the heap); the map from each copy
+   * to its position, and the copies' fingerprints.
    */
   #names: string[] = [];
+  #positions = new Map<string, number>();
   #prints = new Int32Array(0);
   /** Per position: the position predicted to follow it in its run, or -1. */
   #follower = new Int32Array(0);
@@ -66,7 +69,7 @@ export class NodeLookup {
       let at = this.#predicted(name, fingerprint(name));
       if (at >= 0) this.guessed++;
       else {
-        at = ledger.positionOf(name);
+        at = this.#positions.get(name) ?? -1;
         this.searched++;
         if (at >= 0) this.#link(at);
       }
@@ -81,6 +84,7 @@ export class NodeLookup {
   #reset(order: readonly NodeState[]): void {
     this.#order = order;
     this.#names = order.map((s) => Buffer.from(s.view.name).toString());
+    this.#positions = new Map(this.#names.map((name, i) => [name, i]));
     this.#prints = Int32Array.from(this.#names, fingerprint);
     this.#follower = new Int32Array(order.length).fill(-1);
     this.#trust = new Int8Array(order.length);

@@ -1,12 +1,18 @@
 /**
  * The pieces the prioritize-by-name shortcut and the byte replies rest on: the ledger's change
- * count, the compact name list, and replies written as UTF-8 bytes section by section.
+ * count, and replies written as UTF-8 bytes section by section.
  */
 import { describe, expect, it } from "vitest";
 import { AllocationLedger } from "../../src/cluster/ledger.js";
 import type { Allocation } from "../../src/cluster/types.js";
-import { NameList } from "../../src/extender/name-list.js";
-import { filterResultJson, jsonBytes, priorityItem, priorityListJson } from "../../src/extender/reply-json.js";
+import {
+  failureMember,
+  filterResultJson,
+  jsonBytes,
+  priorityItem,
+  priorityListJson,
+  quotedName,
+} from "../../src/extender/reply-json.js";
 import { gpu, nodeState } from "../support/core-builders.js";
 import { makeHarness } from "./harness.js";
 import { gpuPod } from "./objects.js";
@@ -50,40 +56,23 @@ describe("AllocationLedger.changes", () => {
   });
 });
 
-describe("NameList", () => {
-  it("equals exactly the same names in the same order", () => {
-    const list = NameList.of(["a", "bb", "ccc"]);
-    expect(list?.size).toBe(3);
-    expect(list?.equals(["a", "bb", "ccc"])).toBe(true);
-    expect(list?.equals(["bb", "a", "ccc"])).toBe(false);
-    expect(list?.equals(["a", "bb"])).toBe(false);
-    expect(list?.equals(["a", "bb", "ccd"])).toBe(false);
-    expect(NameList.of([])?.equals([])).toBe(true);
-    expect(NameList.of(["", "x"])?.equals(["x", ""])).toBe(false);
-  });
-
-  it("cannot be fooled by names that contain the separator", () => {
-    // Kept, these would join to the same text as the names below.
-    expect(NameList.of(["a\nb", "c"])).toBeNull();
-    expect(NameList.of(["a", "b"])?.equals(["a\nb"])).toBe(false);
-    expect(NameList.of(["a", "b", "c"])?.equals(["a\nb", "c"])).toBe(false);
-    expect(NameList.of(["a", "b", "c"])?.equals(["a", "b\nc", ""])).toBe(false);
-  });
-});
-
 describe("replies as UTF-8 bytes", () => {
-  it("encodes every section, multi-byte characters included", () => {
-    const sections = ['{"a":', JSON.stringify("größer ≥ 1 GiB — ok"), ',"b":', JSON.stringify("😀"), "}"];
-    const bytes = jsonBytes(sections);
-    expect(bytes.equals(Buffer.from(sections.join(""), "utf8"))).toBe(true);
-    expect(JSON.parse(bytes.toString("utf8"))).toEqual({ a: "größer ≥ 1 GiB — ok", b: "😀" });
+  it("encodes every section, multi-byte characters included, lists comma-separated", () => {
+    const items = [quotedName("größer ≥ 1 GiB — ok"), quotedName("😀"), quotedName("")];
+    const bytes = jsonBytes(['{"a":', JSON.stringify("größer ≥ 1 GiB — ok"), ',"b":[', items, '],"c":[', [], "]}"]);
+    expect(JSON.parse(bytes.toString("utf8"))).toEqual({
+      a: "größer ≥ 1 GiB — ok",
+      b: ["größer ≥ 1 GiB — ok", "😀", ""],
+      c: [],
+    });
+    expect(bytes.length).toBe(Buffer.byteLength(bytes.toString("utf8")));
   });
 
   it("writes filter and prioritize results as JSON.stringify would", () => {
     const result = filterResultJson({
       nodes: "null",
-      nodeNames: [JSON.stringify("nöde-1")],
-      failed: [`${JSON.stringify("nöde-2")}:${JSON.stringify("needs ≥ 2 GPUs")}`],
+      nodeNames: [quotedName("nöde-1")],
+      failed: [failureMember("nöde-2", "needs ≥ 2 GPUs")],
       unresolvable: [],
     });
     const want = {

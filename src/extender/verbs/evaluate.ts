@@ -38,8 +38,8 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
   const config = rt.deps.config();
   const now = rt.deps.now();
   const ctx = makeContext(config, { demand: rt.deps.demand(), now });
-  const pod = readPod(args.Pod, config);
-  rt.recentPods.remember(pod.uid, args.Pod, now);
+  const pod = rt.recentPods.readingOf(args.Pod, config) ?? readPod(args.Pod, config);
+  rt.recentPods.remember(pod.uid, args.Pod, now, { config, request: pod });
   const row = reuse ? rt.verdicts.rowKey(pod, ctx) : null;
   if (reuse && args.NodeNames !== null && ledger !== null) {
     const hit = rt.decisions.reuseByName(pod.uid, row, args.NodeNames, ledger, ctx);

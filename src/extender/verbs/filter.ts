@@ -6,7 +6,6 @@
  */
 import { TierfitError } from "../../errors.js";
 import type { Rejection } from "../../scoring/types.js";
-import { NameList } from "../name-list.js";
 import { failureMember, filterResultJson, type JsonReply } from "../reply-json.js";
 import type { ExtenderRuntime } from "../runtime.js";
 import { decodeExtenderArgs, type ExtenderArgs, type ExtenderFilterResult, MalformedRequestError } from "../wire.js";
@@ -48,10 +47,10 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     ctx: ev.ctx,
   });
 
-  const failed: string[] = [];
-  const unresolvable: string[] = [];
+  const failed: Buffer[] = [];
+  const unresolvable: Buffer[] = [];
   const bySignal = new Map<string, number>();
-  const reject = (rejection: Rejection, member: string) => {
+  const reject = (rejection: Rejection, member: Buffer) => {
     (rejection.unresolvable ? unresolvable : failed).push(member);
     bySignal.set(rejection.signal, (bySignal.get(rejection.signal) ?? 0) + 1);
   };
@@ -68,7 +67,7 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
   let result: JsonReply;
   if (args.NodeNames !== null) {
     // One state per name in names mode, so exactly `passing` names pass: sized once, not grown.
-    const quoted: string[] = new Array(passing);
+    const quoted: Buffer[] = new Array(passing);
     const names: string[] = new Array(passing);
     const at = new Int32Array(passing);
     for (let i = 0, k = 0; i < args.NodeNames.length; i++) {
@@ -78,8 +77,7 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
       at[k++] = positions[i];
     }
     const lookedUp = ev.candidates.lookedUp;
-    const list = lookedUp === null ? null : NameList.of(names);
-    const byName = lookedUp === null || list === null ? null : { lookedUp, names: list, at };
+    const byName = lookedUp === null ? null : { lookedUp, names, at };
     rt.decisions.store(ev.pod.uid, ev.judgement, byName);
     result = filterResultJson({ nodes: "null", nodeNames: quoted, failed, unresolvable });
   } else {
