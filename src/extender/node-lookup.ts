@@ -64,17 +64,19 @@ export class NodeLookup {
     const order = ledger.nodes();
     if (order !== this.#order) this.#reset(order);
     const found = new Int32Array(names.length);
+    let searched = 0;
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       let at = this.#predicted(name, fingerprint(name));
-      if (at >= 0) this.guessed++;
-      else {
+      if (at < 0) {
         at = this.#positions.get(name) ?? -1;
-        this.searched++;
+        searched++;
         if (at >= 0) this.#link(at);
       }
       found[i] = at;
     }
+    this.guessed += names.length - searched;
+    this.searched += searched;
     for (let j = 0; j < RUNS; j++) this.#retire(j);
     for (const head of this.#linked) this.#isLinked[head] = 0;
     this.#linked = [];
