@@ -16,8 +16,9 @@
  * fingerprint first and then in full, and only a name no head predicts is looked up in a map.
  * A follower is learned from such a name (linked to the latest head without one: right often
  * enough) and forgotten once it fails to come true, so the chance links of interleaving wash out
- * while the run order's links stay. Every guess is checked against the name itself: learning
- * changes how fast a name is found, never what is found.
+ * while the run order's links stay; they are kept by name when a node joins or leaves. Every
+ * guess is checked against the name itself: learning changes how fast a name is found, never
+ * what is found.
  */
 import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
@@ -83,7 +84,9 @@ export class NodeLookup {
     return found;
   }
 
+  /** A node joined or left: positions move, kube's order of the nodes that stay does not. */
   #reset(order: readonly NodeState[]): void {
+    const was = { names: this.#names, follower: this.#follower, trust: this.#trust };
     this.#order = order;
     this.#names = order.map((s) => Buffer.from(s.view.name).toString());
     this.#positions = new Map(this.#names.map((name, i) => [name, i]));
@@ -92,6 +95,14 @@ export class NodeLookup {
     this.#trust = new Int8Array(order.length);
     this.#isLinked = new Uint8Array(order.length);
     this.#linked = [];
+    for (let p = 0; p < was.names.length; p++) {
+      if (was.follower[p] < 0) continue;
+      const from = this.#positions.get(was.names[p]);
+      const to = this.#positions.get(was.names[was.follower[p]]);
+      if (from === undefined || to === undefined) continue;
+      this.#follower[from] = to;
+      this.#trust[from] = was.trust[p];
+    }
   }
 
   /** The position of `name` if a head's follower is it (that run moves on to it), else -1. */

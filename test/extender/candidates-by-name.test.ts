@@ -93,6 +93,13 @@ describe("candidatesByName", () => {
     for (let i = 0; i < 20; i++) expectLedger(request(), ledger, lookup);
     const predicted = (lookup.guessed - guessed) / (lookup.guessed - guessed + lookup.searched - searched);
     expect(predicted).toBeGreaterThan(0.85);
+
+    // A node joining moves the ledger's positions; what was learned of the others stays.
+    ledger.upsertNode({ ...BASE, name: "node-joined" });
+    const [guessedThen, searchedThen] = [lookup.guessed, lookup.searched];
+    for (let i = 0; i < 5; i++) expectLedger(request(), ledger, lookup);
+    const predictedThen = lookup.guessed - guessedThen;
+    expect(predictedThen / (predictedThen + lookup.searched - searchedThen)).toBeGreaterThan(0.85);
   });
 });
 
