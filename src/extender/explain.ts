@@ -1,14 +1,13 @@
 /**
  * What /explain/:namespace/:pod answers: the last decision the extender made for a pod, per node
  * (why it failed, or each signal's score), plus the device assignment if it was bound. Records
- * are built from the core's Decision, made when asked; the recorder keeps the last N pods (LRU).
+ * are built from the core's Decision, made when asked (decision-recorder.ts keeps its inputs).
  */
 import { formatRequest, formatUnits } from "../cluster/gpu-units.js";
-import type { Allocation, NodeState, PodRequest } from "../cluster/types.js";
+import type { Allocation, PodRequest } from "../cluster/types.js";
 import { SIGNAL_NAMES, type TierfitConfig } from "../config/schema.js";
 import type { NodeExplanation } from "../explain/explain.js";
-import { decide } from "../scoring/runner.js";
-import type { Decision, NodeDecision, Rejection, ScoringContext } from "../scoring/types.js";
+import type { Decision, NodeDecision, Rejection } from "../scoring/types.js";
 
 /**
  * One node, as `tierfit explain --output json` lists it (name, passed, reason, signals, score),
@@ -132,53 +131,4 @@ export function explainBinding(allocation: Allocation, now: number): ExplainBind
     devices: allocation.devices.map((d) => ({ index: d.index, memory: formatUnits(d.units) })),
     at: new Date(now).toISOString(),
   };
-}
-
-/**
- * What the recorder keeps: the inputs of a decision, not the decision. The pod, the node states
- * and the context are immutable, so running the core on them again when someone asks gives the
- * very answer the verb gave (the verbs answer from memoised verdicts equal to decide()'s), and the
- * request path never builds per-node records that nobody may read.
- */
-export interface RecordedDecision {
-  readonly pod: PodRequest;
-  readonly verb: "filter" | "prioritize";
-  readonly states: readonly NodeState[];
-  readonly extraFailures: readonly ExtraFailure[];
-  readonly ctx: ScoringContext;
-  readonly binding: ExplainBinding | null;
-}
-
-export const DEFAULT_EXPLAIN_CAPACITY = 1000;
-
-/**
- * The last decision per pod, for the last `capacity` pods. Recording is on the request path, so
- * it stores references; deciding again and formatting happen in explain().
- */
-export class DecisionRecorder {
-  private readonly byPod = new Map<string, RecordedDecision>();
-
-  constructor(readonly capacity = DEFAULT_EXPLAIN_CAPACITY) {}
-
-  record(entry: Omit<RecordedDecision, "binding">): void {
-    this.byPod.delete(entry.pod.key);
-    this.byPod.set(entry.pod.key, { ...entry, binding: null });
-    if (this.byPod.size > this.capacity) {
-      const oldest = this.byPod.keys().next().value;
-      if (oldest !== undefined) this.byPod.delete(oldest);
-    }
-  }
-
-  recordBinding(podKey: string, binding: ExplainBinding): void {
-    const entry = this.byPod.get(podKey);
-    if (entry !== undefined) this.byPod.set(podKey, { ...entry, binding });
-  }
-
-  explain(podKey: string): ExplainRecord | undefined {
-    const e = this.byPod.get(podKey);
-    if (e === undefined) return undefined;
-    const decision = decide(e.pod, e.states, e.ctx);
-    const record = explainRecord(e.pod, e.verb, decision, e.extraFailures, e.ctx.config, e.ctx.now);
-    return { ...record, binding: e.binding };
-  }
 }

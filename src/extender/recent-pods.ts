@@ -1,8 +1,10 @@
 /**
- * Pods seen by filter / prioritize, by UID, for a few minutes: a bind request names only the pod,
- * so this saves an API round trip on the bind path. Bounded in count and age. Each keeps what the
- * core read of it too: kube-scheduler sends the same pod to filter and then prioritize, and
- * reading a pod parses its quantities and annotations again.
+ * What the core read of the pods filter and prioritize saw, by UID, for a few minutes: prioritize
+ * gets the same pod right after filter, and a bind request names only the pod, so keeping the
+ * reading saves parsing quantities and annotations again, and an API round trip on the bind path.
+ * Bounded in count and age. Only the reading is kept, not the v1 Pod: a pod kept a minute is
+ * copied by two young-generation collections and then promoted, and the reading is a fraction of
+ * the object kube-scheduler sends (managed fields, status, every container).
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import type { PodRequest } from "../cluster/types.js";
@@ -19,18 +21,21 @@ export const DEFAULT_RECENT_PODS: RecentPodsOptions = { ttlMs: 5 * 60_000, capac
 export interface PodReading {
   readonly config: TierfitConfig;
   readonly request: PodRequest;
+  /** The pod's metadata.resourceVersion when it was read; "" when it had none. */
+  readonly resourceVersion: string;
 }
 
 export class RecentPods {
   /** Insertion order = age order: remember() re-inserts, so the oldest entries are first. */
-  private readonly byUid = new Map<string, { pod: V1Pod; seenAt: number; reading: PodReading | undefined }>();
+  private readonly byUid = new Map<string, { reading: PodReading; seenAt: number }>();
 
   constructor(private readonly options: RecentPodsOptions = DEFAULT_RECENT_PODS) {}
 
-  remember(uid: string, pod: V1Pod, now: number, reading?: PodReading): void {
+  remember(reading: PodReading, now: number): void {
+    const uid = reading.request.uid;
     if (uid === "") return;
     this.byUid.delete(uid);
-    this.byUid.set(uid, { pod, seenAt: now, reading });
+    this.byUid.set(uid, { reading, seenAt: now });
     this.evict(now);
   }
 
@@ -41,19 +46,20 @@ export class RecentPods {
    */
   readingOf(pod: V1Pod, config: TierfitConfig): PodRequest | undefined {
     const resourceVersion = pod.metadata?.resourceVersion;
-    const entry = this.byUid.get(pod.metadata?.uid ?? "");
-    if (!resourceVersion || entry?.reading?.config !== config) return undefined;
-    return entry.pod.metadata?.resourceVersion === resourceVersion ? entry.reading.request : undefined;
+    const reading = this.byUid.get(pod.metadata?.uid ?? "")?.reading;
+    if (!resourceVersion || reading?.config !== config) return undefined;
+    return reading.resourceVersion === resourceVersion ? reading.request : undefined;
   }
 
-  recall(uid: string, now: number): V1Pod | undefined {
+  /** The pod's reading under `config`, for bind, if it is within its time to live. */
+  recall(uid: string, config: TierfitConfig, now: number): PodRequest | undefined {
     const entry = this.byUid.get(uid);
     if (entry === undefined) return undefined;
     if (now - entry.seenAt > this.options.ttlMs) {
       this.byUid.delete(uid);
       return undefined;
     }
-    return entry.pod;
+    return entry.reading.config === config ? entry.reading.request : undefined;
   }
 
   forget(uid: string): void {

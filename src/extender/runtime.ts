@@ -8,7 +8,7 @@ import type { Allocation, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
 import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
 import { DecisionCache } from "./decision-cache.js";
-import { DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } from "./explain.js";
+import { DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } from "./decision-recorder.js";
 import { ExtenderMetrics } from "./metrics.js";
 import { NodeLookup } from "./node-lookup.js";
 import { NodeViewCache } from "./node-views.js";

@@ -1,6 +1,6 @@
 /**
- * The pods filter and prioritize saw: bind recalls them by UID within their time to live, and
- * prioritize reuses what filter read of a pod only when it is the very same object (UID and
+ * What was read of the pods filter and prioritize saw: bind recalls it by UID within its time to
+ * live under the same config, and prioritize reuses it only for the very same object (UID and
  * resourceVersion) under the very same config.
  */
 import { describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ function versioned(resourceVersion: string | undefined, gpuMemory = "20Gi") {
 
 function remembered(pods: RecentPods, pod: ReturnType<typeof versioned>, now = 0) {
   const request = podRequestFromV1(pod, CONFIG);
-  pods.remember(request.uid, pod, now, { config: CONFIG, request });
+  pods.remember({ config: CONFIG, request, resourceVersion: pod.metadata.resourceVersion ?? "" }, now);
   return request;
 }
 
@@ -38,15 +38,15 @@ describe("RecentPods", () => {
     expect(pods.readingOf(versioned(undefined), CONFIG)).toBeUndefined();
   });
 
-  it("recalls a pod for bind within its time to live, and bounds how many it keeps", () => {
+  it("recalls a pod's reading for bind within its time to live under the same config, and bounds how many it keeps", () => {
     const pods = new RecentPods({ ttlMs: 1000, capacity: 2 });
-    const first = versioned("1");
-    remembered(pods, first, 0);
-    expect(pods.recall(first.metadata.uid ?? "", 999)).toBe(first);
-    expect(pods.recall(first.metadata.uid ?? "", 1001)).toBeUndefined();
+    const first = remembered(pods, versioned("1"), 0);
+    expect(pods.recall(first.uid, CONFIG, 999)).toBe(first);
+    expect(pods.recall(first.uid, testConfig(), 999)).toBeUndefined();
+    expect(pods.recall(first.uid, CONFIG, 1001)).toBeUndefined();
     for (const name of ["a", "b", "c"]) {
-      const pod = gpuPod({ name, tenant: "team-a" });
-      pods.remember(pod.metadata?.uid ?? "", pod, 2000);
+      const request = podRequestFromV1(gpuPod({ name, tenant: "team-a" }), CONFIG);
+      pods.remember({ config: CONFIG, request, resourceVersion: "" }, 2000);
     }
     expect(pods.size).toBe(2);
   });

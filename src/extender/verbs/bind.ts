@@ -6,7 +6,8 @@
  * it until the informer sees the bound pod and restores the same allocation over it.
  */
 import type { V1Pod } from "@kubernetes/client-node";
-import type { Allocation } from "../../cluster/types.js";
+import type { Allocation, PodRequest } from "../../cluster/types.js";
+import type { TierfitConfig } from "../../config/schema.js";
 import { TierfitError } from "../../errors.js";
 import { makeContext } from "../../scoring/context.js";
 import { allocationFor } from "../../scoring/runner.js";
@@ -24,10 +25,18 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The pod being bound: remembered from filter/prioritize, else fetched; null with a reason when neither works. */
-async function findPod(rt: ExtenderRuntime, kube: KubePorts, args: ExtenderBindingArgs): Promise<V1Pod | string> {
+/**
+ * The pod being bound, as the core reads it under `config`: remembered from filter/prioritize,
+ * else fetched and read; a reason when neither works.
+ */
+async function podToBind(
+  rt: ExtenderRuntime,
+  kube: KubePorts,
+  args: ExtenderBindingArgs,
+  config: TierfitConfig,
+): Promise<PodRequest | string> {
   const key = `${args.PodNamespace}/${args.PodName}`;
-  const remembered = args.PodUID === "" ? undefined : rt.recentPods.recall(args.PodUID, rt.deps.now());
+  const remembered = args.PodUID === "" ? undefined : rt.recentPods.recall(args.PodUID, config, rt.deps.now());
   if (remembered !== undefined) return remembered;
   let pod: V1Pod | null;
   try {
@@ -40,7 +49,13 @@ async function findPod(rt: ExtenderRuntime, kube: KubePorts, args: ExtenderBindi
   if (args.PodUID !== "" && uid !== args.PodUID) {
     return `cannot bind ${key}: the scheduler bound UID ${args.PodUID}, but the pod now has UID ${uid} (it was recreated)`;
   }
-  return pod;
+  try {
+    return readPod(pod, config);
+  } catch (err) {
+    if (err instanceof TierfitError || err instanceof MalformedRequestError)
+      return `cannot bind ${key}: ${err.message}`;
+    throw err;
+  }
 }
 
 export async function bindVerb(rt: ExtenderRuntime, body: unknown): Promise<VerbReply> {
@@ -57,17 +72,9 @@ export async function bindVerb(rt: ExtenderRuntime, body: unknown): Promise<Verb
   const kube = rt.deps.kube;
   if (kube === null) return fail(STANDALONE_BIND_ERROR);
 
-  const found = await findPod(rt, kube, args);
-  if (typeof found === "string") return fail(found);
   const config = rt.deps.config();
-  let pod: ReturnType<typeof readPod>;
-  try {
-    pod = readPod(found, config);
-  } catch (err) {
-    if (err instanceof TierfitError || err instanceof MalformedRequestError)
-      return fail(`cannot bind ${key}: ${err.message}`);
-    throw err;
-  }
+  const pod = await podToBind(rt, kube, args, config);
+  if (typeof pod === "string") return fail(pod);
 
   // Synchronous from here to assign(): the reservation is atomic with respect to other requests.
   const ledger = kube.cache.ledger;

@@ -39,7 +39,10 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
   const now = rt.deps.now();
   const ctx = makeContext(config, { demand: rt.deps.demand(), now });
   const pod = rt.recentPods.readingOf(args.Pod, config) ?? readPod(args.Pod, config);
-  rt.recentPods.remember(pod.uid, args.Pod, now, { config, request: pod });
+  rt.recentPods.remember(
+    { config, request: pod, resourceVersion: String(args.Pod.metadata?.resourceVersion ?? "") },
+    now,
+  );
   const row = reuse ? rt.verdicts.rowKey(pod, ctx) : null;
   if (reuse && args.NodeNames !== null && ledger !== null) {
     const hit = rt.decisions.reuseByName(pod.uid, row, args.NodeNames, ledger, ctx);
