@@ -1,8 +1,9 @@
 /**
  * Extender latency and throughput over real HTTP, against a floor measured in the same run: a
- * no-op extender (fastify, same JSON parsing) that passes every node and scores them all 0. Both
- * servers run in a worker thread (as kube-scheduler and the extender are separate processes);
- * this thread is the scheduler side, a few keep-alive clients each sending filter then prioritize
+ * no-op extender (fastify, same JSON parsing) that passes every node and scores them all 0. Each
+ * server runs in a worker thread of its own (as kube-scheduler and the extender are separate
+ * processes, and so one server's garbage collection never pauses the other); this thread is the
+ * scheduler side, a few keep-alive clients each sending filter then prioritize
  * (one "pair", as kube-scheduler does per pod) in a bounded loop. The clients are minimal HTTP/1.1
  * connections (Connection below), so the two cores go to the servers rather than to the client.
  *
@@ -49,15 +50,17 @@ interface Case {
   readonly mode: "names" | "nodes";
   readonly candidates: number;
   readonly pairs: number;
+  /** The pairs are sent in this many rounds, floor and tierfit alternating (measureCase). */
+  readonly rounds: number;
   readonly clients: number;
   readonly variants: number;
 }
 
 const CASES: readonly Case[] = [
-  { mode: "names", candidates: 500, pairs: 3_000, clients: 4, variants: 64 },
-  { mode: "names", candidates: 5_000, pairs: 400, clients: 4, variants: 8 },
-  { mode: "nodes", candidates: 500, pairs: 120, clients: 4, variants: 4 },
-  { mode: "nodes", candidates: 5_000, pairs: 8, clients: 2, variants: 2 },
+  { mode: "names", candidates: 500, pairs: 10_000, rounds: 5, clients: 4, variants: 64 },
+  { mode: "names", candidates: 5_000, pairs: 1_000, rounds: 5, clients: 4, variants: 8 },
+  { mode: "nodes", candidates: 500, pairs: 120, rounds: 3, clients: 4, variants: 4 },
+  { mode: "nodes", candidates: 5_000, pairs: 8, rounds: 2, clients: 2, variants: 2 },
 ];
 
 /** A small deterministic generator, so both threads build the same cluster. */
@@ -154,7 +157,7 @@ export function clusterNodes(): V1Node[] {
   return Array.from({ length: CLUSTER_NODES }, (_, i) => clusterNode(i, rnd));
 }
 
-// ---- server side (worker thread) ----
+// ---- server side (worker threads) ----
 
 /** The extender's dependencies over the bench cluster: every node cached, half of them partly allocated. */
 export function benchDeps(): ExtenderDeps {
@@ -195,8 +198,8 @@ export function benchDeps(): ExtenderDeps {
   };
 }
 
-async function runServers(): Promise<void> {
-  const extender = buildExtenderApp(benchDeps());
+/** A no-op extender: the same fastify and JSON parsing, every node passes, every score 0. */
+function floorApp() {
   const floor = Fastify({ bodyLimit: 512 * 1024 * 1024 });
   floor.post("/filter", async (req) => {
     const b = req.body as { Nodes: unknown; NodeNames: unknown };
@@ -213,12 +216,29 @@ async function runServers(): Promise<void> {
     const names = b.NodeNames ?? (b.Nodes?.items ?? []).map((n) => n.metadata?.name ?? "");
     return names.map((Host) => ({ Host, Score: 0 }));
   });
-  await extender.listen({ host: "127.0.0.1", port: 0 });
-  await floor.listen({ host: "127.0.0.1", port: 0 });
-  const portOf = (app: { server: { address(): unknown } }) => (app.server.address() as { port: number }).port;
-  parentPort?.postMessage({ extender: portOf(extender), floor: portOf(floor) });
+  return floor;
+}
+
+/** Serves one of the two until told to stop: each in a thread of its own, so neither's GC pauses the other. */
+async function runServer(server: "extender" | "floor"): Promise<void> {
+  const app = server === "extender" ? buildExtenderApp(benchDeps()) : floorApp();
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  parentPort?.postMessage((app.server.address() as { port: number }).port);
   await once(parentPort!, "message");
-  await Promise.all([extender.close(), floor.close()]);
+  await app.close();
+}
+
+/** Starts a server's thread; its port, and how to stop it. */
+async function startServer(server: "extender" | "floor"): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = startWorker(import.meta.url, { role: WORKER_ROLE, server });
+  const [port] = (await once(worker, "message")) as [number];
+  return {
+    port,
+    async stop() {
+      worker.postMessage("stop");
+      await once(worker, "exit");
+    },
+  };
 }
 
 // ---- client side (main thread) ----
@@ -442,6 +462,17 @@ async function caseBodies(c: Case, nodes: readonly V1Node[], extenderPort: numbe
   return out;
 }
 
+interface ServerPorts {
+  readonly extender: number;
+  readonly floor: number;
+}
+
+/** One load run: each pair's latency, and how long the run took. */
+interface Load {
+  readonly latencies: readonly number[];
+  readonly seconds: number;
+}
+
 interface LoadResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -452,7 +483,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
-async function runLoad(c: Case, bodies: readonly PairBodies[], port: number, pairs: number): Promise<LoadResult> {
+async function runLoad(c: Case, bodies: readonly PairBodies[], port: number, pairs: number): Promise<Load> {
   const requests = bodies.map((b) => {
     const filter = Connection.request(port, "/filter", b.filter);
     const prioritize = Connection.request(port, "/prioritize", b.prioritize);
@@ -482,9 +513,37 @@ async function runLoad(c: Case, bodies: readonly PairBodies[], port: number, pai
   } finally {
     for (const connection of connections) connection.close();
   }
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), pairsPerSecond: pairs / seconds };
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Latency percentiles over every pair of the runs, and pairs per second over their total time. */
+function summarised(loads: readonly Load[]): LoadResult {
+  const latencies = loads.flatMap((l) => l.latencies).sort((a, b) => a - b);
+  const seconds = loads.reduce((sum, l) => sum + l.seconds, 0);
+  return {
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    pairsPerSecond: latencies.length / seconds,
+  };
+}
+
+/**
+ * The floor and tierfit, in rounds that alternate between them: a shared machine's speed drifts
+ * by tens of percent over seconds, and one run of each, one after the other, would credit the
+ * drift to whichever ran in the faster spell.
+ */
+async function measureCase(c: Case, bodies: readonly PairBodies[], ports: ServerPorts) {
+  const warm = Math.max(c.clients, Math.ceil(c.pairs / 10));
+  await runLoad(c, bodies, ports.floor, warm);
+  await runLoad(c, bodies, ports.extender, warm);
+  const floor: Load[] = [];
+  const tierfit: Load[] = [];
+  for (let r = 0; r < c.rounds; r++) {
+    const pairs = Math.ceil(c.pairs / c.rounds);
+    floor.push(await runLoad(c, bodies, ports.floor, pairs));
+    tierfit.push(await runLoad(c, bodies, ports.extender, pairs));
+  }
+  return { floor: summarised(floor), tierfit: summarised(tierfit) };
 }
 
 function caseId(c: Case): string {
@@ -501,8 +560,8 @@ export async function benchExtender(only: readonly string[] = []): Promise<Bench
   if (unknown.length > 0) {
     throw new Error(`unknown extender case ${unknown.join(", ")}; cases: ${CASES.map(caseId).join(", ")}`);
   }
-  const worker = startWorker(import.meta.url, { role: WORKER_ROLE });
-  const [ports] = (await once(worker, "message")) as [{ extender: number; floor: number }];
+  const servers = await Promise.all([startServer("extender"), startServer("floor")]);
+  const ports: ServerPorts = { extender: servers[0].port, floor: servers[1].port };
   const nodes = clusterNodes();
   const rows: BenchRow[] = [];
   try {
@@ -510,12 +569,8 @@ export async function benchExtender(only: readonly string[] = []): Promise<Bench
       if (only.length > 0 && !only.includes(caseId(c))) continue;
       const bodies = await caseBodies(c, nodes, ports.extender);
       const label = `extender ${c.mode === "names" ? "names" : "full Nodes"}, ${c.candidates} candidates`;
-      const warm = Math.max(c.clients, Math.ceil(c.pairs / 10));
-      await runLoad(c, bodies, ports.floor, warm);
-      await runLoad(c, bodies, ports.extender, warm);
-      const floor = await runLoad(c, bodies, ports.floor, c.pairs);
-      const tierfit = await runLoad(c, bodies, ports.extender, c.pairs);
-      const note = `${c.pairs} pairs, ${c.clients} keep-alive clients, floor = no-op extender`;
+      const { floor, tierfit } = await measureCase(c, bodies, ports);
+      const note = `${c.pairs} pairs in ${c.rounds} rounds, ${c.clients} keep-alive clients, floor = no-op extender`;
       rows.push(
         { name: `${label}: p50 pair`, value: round(tierfit.p50Ms), unit: "ms", note: `floor ${round(floor.p50Ms)} ms` },
         { name: `${label}: p99 pair`, value: round(tierfit.p99Ms), unit: "ms", note: `floor ${round(floor.p99Ms)} ms` },
@@ -530,14 +585,13 @@ export async function benchExtender(only: readonly string[] = []): Promise<Bench
       );
     }
   } finally {
-    worker.postMessage("stop");
-    await once(worker, "exit");
+    await Promise.all(servers.map((s) => s.stop()));
   }
   return rows;
 }
 
 if (!isMainThread && workerData?.role === WORKER_ROLE) {
-  await runServers();
+  await runServer(workerData.server);
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Arguments pick cases: `node dist/bench/extender.js names-500 names-5000`.
   for (const row of await benchExtender(process.argv.slice(2))) {
