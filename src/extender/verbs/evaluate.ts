@@ -38,11 +38,13 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
   const config = rt.deps.config();
   const now = rt.deps.now();
   const ctx = makeContext(config, { demand: rt.deps.demand(), now });
-  const pod = rt.recentPods.readingOf(args.Pod, config) ?? readPod(args.Pod, config);
-  rt.recentPods.remember(
-    { config, request: pod, resourceVersion: String(args.Pod.metadata?.resourceVersion ?? "") },
-    now,
-  );
+  // Prioritize usually gets the very pod filter read, and remembered, a moment ago.
+  let pod = rt.recentPods.readingOf(args.Pod, config);
+  if (pod === undefined) {
+    pod = readPod(args.Pod, config);
+    const resourceVersion = String(args.Pod.metadata?.resourceVersion ?? "");
+    rt.recentPods.remember({ config, request: pod, resourceVersion }, now);
+  }
   const row = reuse ? rt.verdicts.rowKey(pod, ctx) : null;
   if (reuse && args.NodeNames !== null && ledger !== null) {
     const hit = rt.decisions.reuseByName(pod.uid, row, args.NodeNames, ledger, ctx);
