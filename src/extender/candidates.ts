@@ -16,9 +16,9 @@ import type { NodeViewCache } from "./node-views.js";
 import { nodeNameOf } from "./wire.js";
 
 export interface Candidates {
-  /** What the core scores, in request order. */
-  readonly states: NodeState[];
-  readonly failures: ExtraFailure[];
+  /** What the core scores, in request order; when prioritize reuses filter's verdicts, filter's nodes. */
+  readonly states: readonly NodeState[];
+  readonly failures: readonly ExtraFailure[];
   /** For each node of the request, in its order: its index in `states`, or -1 for a failure. */
   readonly positions: Int32Array;
   /** Names mode: the ledger the states were looked up in, and its change count then. */
@@ -62,24 +62,29 @@ export function candidatesByName(
 ): Candidates {
   const order = ledger.nodes();
   const found = lookup.positions(names, ledger);
-  const states: NodeState[] = [];
+  // Sized for every name and cut to the names found: pushing 500 states one by one would copy
+  // the array at each growth, twice the garbage of the array itself.
+  const states: NodeState[] = new Array(names.length);
   const failures: ExtraFailure[] = [];
   const positions = new Int32Array(names.length).fill(-1);
   const at = new Int32Array(names.length);
+  let k = 0;
   for (let i = 0; i < names.length; i++) {
     if (found[i] < 0) {
       failures.push({ node: names[i], rejection: NOT_IN_CACHE });
       continue;
     }
-    at[states.length] = found[i];
-    positions[i] = states.push(order[found[i]]) - 1;
+    states[k] = order[found[i]];
+    at[k] = found[i];
+    positions[i] = k++;
   }
+  states.length = k;
   return {
     states,
     failures,
     positions,
     lookedUp: { ledger, changes: ledger.changes },
-    slots: { order, at: at.subarray(0, states.length) },
+    slots: { order, at: at.subarray(0, k) },
   };
 }
 

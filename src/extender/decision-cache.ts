@@ -11,9 +11,8 @@
  * looks its nodes up and the check compares state objects, building a lookup only when
  * prioritize lists them in another order than filter passed them.
  *
- * An entry serves one prioritize and is dropped once used, so filter's verdicts (and the request
- * strings of the names it passed) are usually garbage before the next young-generation collection
- * rather than copied by it.
+ * An entry serves one prioritize and is dropped once used, so filter's verdicts (and its request's
+ * names) are usually garbage before the next young-generation collection rather than copied by it.
  */
 import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
@@ -26,8 +25,9 @@ import { type Judgement, judgement } from "./verdict-memo.js";
 /** Names mode: what filter passed, by name, and the ledger it looked them up in. */
 export interface PassedByName {
   readonly lookedUp: LedgerStamp;
-  /** The names of the nodes filter passed, as its request spelled them, in its order. */
-  readonly names: readonly string[];
+  /** Filter's request names; the names of the nodes it passed are those at `nameAt`, in order. */
+  readonly requestNames: readonly string[];
+  readonly nameAt: Int32Array;
   /** Where each of them sits in filter's judgement. */
   readonly at: Int32Array;
 }
@@ -77,16 +77,14 @@ export class DecisionCache {
     // Each of these names found its state in the ledger then; the ledger is as it was, so equal
     // names would find the very same states now. Comparing the two requests' strings touches
     // no node state.
-    if (!sameNames(passed.names, names)) return undefined;
+    if (!sameNames(passed, names)) return undefined;
     const filtered = f.judgement;
-    const states: NodeState[] = new Array(names.length);
-    for (let k = 0; k < names.length; k++) states[k] = filtered.states[passed.at[k]];
-    const judgement = reused(filtered, passed.at, states, row, ctx, true);
-    if (judgement === undefined) return undefined;
-    const positions = new Int32Array(names.length);
-    for (let k = 0; k < positions.length; k++) positions[k] = k;
+    if (!freshAsBefore(filtered, passed.at, ctx)) return undefined;
     this.byUid.delete(uid);
-    return { candidates: { states, failures: [], positions, lookedUp: stamp, slots: null }, judgement };
+    // Filter's judgement as it is: prioritize's k-th name is its node at passed.at[k], and the
+    // nodes it passed are exactly these, so its count and winner stand. Nothing is copied.
+    const candidates = { states: filtered.states, failures: [], positions: passed.at, lookedUp: stamp, slots: null };
+    return { candidates, judgement: filtered };
   }
 
   /** Filter's verdicts for `states`, if they are exactly the nodes it passed and still hold. */
@@ -117,18 +115,27 @@ export class DecisionCache {
   }
 }
 
-/** Whether two lists hold equal names in the same order. */
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether `names` are the names filter passed, in its order. */
+function sameNames(passed: PassedByName, names: readonly string[]): boolean {
+  if (passed.nameAt.length !== names.length) return false;
+  for (let k = 0; k < names.length; k++) if (passed.requestNames[passed.nameAt[k]] !== names[k]) return false;
+  return true;
+}
+
+/** Whether each node at `at` is as fresh (or stale) now as when filter judged it. */
+function freshAsBefore(f: Judgement, at: ArrayLike<number>, ctx: ScoringContext): boolean {
+  const wasFresh = f.basis.fresh;
+  if (wasFresh === null) return true;
+  // The snapshot is the same object, so only the clock can have made telemetry stale since.
+  for (let k = 0; k < at.length; k++) {
+    if ((freshTelemetry(f.states[at[k]], ctx) === null ? 0 : 1) !== wasFresh[at[k]]) return false;
+  }
   return true;
 }
 
 /**
  * Filter's verdicts at positions `at`, as the judgement of `states`, unless the clock made a
- * node's telemetry stale (or fresh) since. `inOrder`: `at` lists every node filter passed, in
- * filter's order, so filter's count and winner stand as they are (the same nodes, compared in
- * the same order).
+ * node's telemetry stale (or fresh) since.
  */
 function reused(
   f: Judgement,
@@ -136,7 +143,6 @@ function reused(
   states: readonly NodeState[],
   row: string | null,
   ctx: ScoringContext,
-  inOrder = false,
 ): Judgement | undefined {
   const wasFresh = f.basis.fresh;
   const fresh = wasFresh === null ? null : new Uint8Array(states.length);
@@ -148,8 +154,7 @@ function reused(
     fresh[i] = freshTelemetry(states[i], ctx) === null ? 0 : 1;
     if (fresh[i] !== wasFresh[at[i]]) return undefined;
   }
-  const basis = { ctx, row, fresh };
-  return inOrder ? { states, verdicts, winner: f.winner, passed: f.passed, basis } : judgement(states, verdicts, basis);
+  return judgement(states, verdicts, { ctx, row, fresh });
 }
 
 /**
