@@ -4,19 +4,15 @@
  * (a dropped connection, a failed list) it stops for good. Here such an error ends the session:
  * after an exponential backoff with jitter a fresh ListWatch starts with a full list, and
  * `onList` hands that list over whole so the owner can reconcile what changed during the outage
- * (a fresh ListWatch has an empty cache, so it cannot report deletions itself).
+ * (a fresh ListWatch has an empty cache, so it cannot report deletions itself). What it keeps
+ * of each object is trimmed (trim.ts).
  */
-import {
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  ListWatch,
-  Watch,
-} from "@kubernetes/client-node";
+import { type KubeConfig, type KubernetesListObject, type KubernetesObject, ListWatch } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { apiErrorMessage } from "./api-error.js";
 import { type BackoffPolicy, backoffDelayMs } from "./backoff.js";
 import type { InformerStatus } from "./cluster-cache.js";
+import { TrimmingWatch, trimmed } from "./trim.js";
 
 export interface InformerHandlers<T> {
   /** A full list arrived (the first one or a relist), before its items are replayed as upserts. */
@@ -93,6 +89,7 @@ export class ResilientInformer<T extends KubernetesObject> implements InformerSt
     const { kubeConfig, path, fieldSelector, handlers } = this.opts;
     const listFn = async () => {
       const list = await this.opts.list();
+      for (const item of list.items) trimmed(item);
       if (live()) {
         this.heard();
         this.listedOnce = true;
@@ -101,7 +98,7 @@ export class ResilientInformer<T extends KubernetesObject> implements InformerSt
       }
       return list;
     };
-    const session = new ListWatch<T>(path, new Watch(kubeConfig), listFn, false, undefined, fieldSelector);
+    const session = new ListWatch<T>(path, new TrimmingWatch(kubeConfig), listFn, false, undefined, fieldSelector);
     const guarded = (fn: (obj: T) => void) => (obj: T) => {
       if (!live()) return;
       this.heard();
