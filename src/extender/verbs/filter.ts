@@ -92,6 +92,6 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     status: 200,
     body: result,
     outcome: "ok",
-    log: { ...log, passed: ev.judgement.passed, winner: ev.judgement.winner },
+    log: Object.assign(log, { passed: ev.judgement.passed, winner: ev.judgement.winner }),
   };
 }

@@ -54,6 +54,6 @@ export function prioritizeVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     status: 200,
     body: result,
     outcome: "ok",
-    log: { ...log, passed: ev.judgement.passed, winner: ev.judgement.winner, reused: ev.reused },
+    log: Object.assign(log, { passed: ev.judgement.passed, winner: ev.judgement.winner, reused: ev.reused }),
   };
 }
