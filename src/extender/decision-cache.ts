@@ -11,8 +11,8 @@
  * looks its nodes up and the check compares state objects, building a lookup only when
  * prioritize lists them in another order than filter passed them.
  *
- * An entry serves one prioritize and is dropped once used, so filter's verdicts are usually
- * garbage before the next young-generation collection rather than copied by it.
+ * An entry serves one prioritize and is dropped once used, so filter's verdicts (and its request's
+ * names) are usually garbage before the next young-generation collection rather than copied by it.
  */
 import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
@@ -22,9 +22,13 @@ import type { Answer } from "./answer.js";
 import type { Candidates, LedgerStamp } from "./candidates.js";
 import { type Judgement, judgement } from "./verdict-memo.js";
 
-/** Names mode: the ledger filter looked its names up in, and where the nodes it passed sit in its judgement, in order. */
+/** Names mode: what filter passed, by name, and the ledger it looked them up in. */
 export interface PassedByName {
   readonly lookedUp: LedgerStamp;
+  /** Filter's request names; the names of the nodes it passed are those at `nameAt`, in order. */
+  readonly requestNames: readonly string[];
+  readonly nameAt: Int32Array;
+  /** Where each of them sits in filter's judgement. */
   readonly at: Int32Array;
 }
 
@@ -71,9 +75,10 @@ export class DecisionCache {
     const stamp = passed.lookedUp;
     if (stamp.ledger !== ledger || stamp.changes !== ledger.changes) return undefined;
     // Each of these names found its state in the ledger then; the ledger is as it was, so equal
-    // names would find the very same states now.
+    // names would find the very same states now. Comparing the two requests' strings touches
+    // no node state.
+    if (!sameNames(passed, names)) return undefined;
     const filtered = f.judgement;
-    if (!sameNames(filtered, passed.at, names)) return undefined;
     if (!freshAsBefore(filtered, passed.at, ctx)) return undefined;
     this.byUid.delete(uid);
     // Filter's judgement as it is: prioritize's k-th name is its node at passed.at[k], and the
@@ -110,14 +115,10 @@ export class DecisionCache {
   }
 }
 
-/**
- * Whether `names` are the names of filter's nodes at `at`, in that order. Compared with the names
- * the answers carry (the ledger's), so filter's request, names and all, is garbage once it has
- * been answered, not kept young until prioritize comes.
- */
-function sameNames(f: Judgement, at: Int32Array, names: readonly string[]): boolean {
-  if (at.length !== names.length) return false;
-  for (let k = 0; k < names.length; k++) if (f.verdicts[at[k]].node !== names[k]) return false;
+/** Whether `names` are the names filter passed, in its order. */
+function sameNames(passed: PassedByName, names: readonly string[]): boolean {
+  if (passed.nameAt.length !== names.length) return false;
+  for (let k = 0; k < names.length; k++) if (passed.requestNames[passed.nameAt[k]] !== names[k]) return false;
   return true;
 }
 

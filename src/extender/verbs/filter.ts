@@ -72,14 +72,16 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
   if (args.NodeNames !== null) {
     // One state per name in names mode, so exactly `passing` names pass: sized once, not grown.
     const quoted: Buffer[] = new Array(passing);
+    const nameAt = new Int32Array(passing);
     const at = new Int32Array(passing);
     for (let i = 0, k = 0; i < args.NodeNames.length; i++) {
       if (!passes(i)) continue;
       quoted[k] = verdicts[positions[i]].quotedNode;
+      nameAt[k] = i;
       at[k++] = positions[i];
     }
     const lookedUp = ev.candidates.lookedUp;
-    const byName = lookedUp === null ? null : { lookedUp, at };
+    const byName = lookedUp === null ? null : { lookedUp, requestNames: args.NodeNames, nameAt, at };
     rt.decisions.store(ev.pod.uid, ev.judgement, byName);
     result = filterResultJson({ nodes: "null", nodeNames: quoted, failed, unresolvable });
   } else {
