@@ -8,8 +8,8 @@
  * Each record copies the node states into an array of its own, and the record of the pod
  * forgotten to make room hands its array to the next one. Keeping the request's array instead
  * would be cheaper per call, but every kept list (500 references for kube's default sample) would
- * be copied by two young-generation collections and then promoted: the largest part of what the
- * extender promoted per pod, and of its collection pauses.
+ * be copied by two young-generation collections and then promoted: it was the largest part of
+ * what the extender promoted per pod.
  */
 import type { NodeState, PodRequest } from "../cluster/types.js";
 import { decide } from "../scoring/runner.js";

@@ -2,9 +2,8 @@
  * What the informers keep of each object: all of it but the fields tierfit never reads that make
  * up much of its size, `metadata.managedFields` (server-side apply's bookkeeping, often a third of
  * an object) and a node's `status.images` (every image on the node, with its size). An informer
- * caches every node and every scheduled pod of the cluster, so this is most of its memory, and a
- * smaller heap also shortens every young-generation collection. kube-scheduler strips
- * managedFields from its informer caches the same way.
+ * caches every node and every scheduled pod of the cluster, so this is most of its memory.
+ * kube-scheduler strips managedFields from its informer caches the same way.
  *
  * Objects are trimmed as they arrive, decoded afresh from the API server and not yet held by
  * anyone else; the fields are set to undefined rather than deleted, so V8 keeps the objects' fast
