@@ -18,7 +18,6 @@ import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
 import { freshTelemetry } from "../scoring/device-load.js";
 import type { ScoringContext } from "../scoring/types.js";
-import type { Answer } from "./answer.js";
 import type { Candidates, LedgerStamp } from "./candidates.js";
 import { type Judgement, judgement } from "./verdict-memo.js";
 
@@ -134,26 +133,20 @@ function freshAsBefore(f: Judgement, at: ArrayLike<number>, ctx: ScoringContext)
 }
 
 /**
- * Filter's verdicts at positions `at`, as the judgement of `states`, unless the clock made a
- * node's telemetry stale (or fresh) since.
+ * Filter's verdicts at positions `at` (where `states` sit in its judgement), as the judgement of
+ * `states`, unless the clock made a node's telemetry stale (or fresh) since.
  */
 function reused(
   f: Judgement,
-  at: ArrayLike<number>,
+  at: readonly number[],
   states: readonly NodeState[],
   row: string | null,
   ctx: ScoringContext,
 ): Judgement | undefined {
+  if (!freshAsBefore(f, at, ctx)) return undefined;
   const wasFresh = f.basis.fresh;
-  const fresh = wasFresh === null ? null : new Uint8Array(states.length);
-  const verdicts: Answer[] = new Array(states.length);
-  for (let i = 0; i < states.length; i++) {
-    verdicts[i] = f.verdicts[at[i]];
-    if (wasFresh === null || fresh === null) continue;
-    // The snapshot is the same object, so only the clock can have made telemetry stale since.
-    fresh[i] = freshTelemetry(states[i], ctx) === null ? 0 : 1;
-    if (fresh[i] !== wasFresh[at[i]]) return undefined;
-  }
+  const fresh = wasFresh === null ? null : Uint8Array.from(at, (p) => wasFresh[p]);
+  const verdicts = at.map((p) => f.verdicts[p]);
   return judgement(states, verdicts, { ctx, row, fresh });
 }
 

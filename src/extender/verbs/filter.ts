@@ -56,7 +56,8 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
   for (const f of extra) if (f.rejection.unresolvable) unresolvableCount++;
   const failed: Buffer[] = new Array(verdicts.length - passing + extra.length - unresolvableCount);
   const unresolvable: Buffer[] = new Array(unresolvableCount);
-  let [f, u] = [0, 0];
+  let f = 0;
+  let u = 0;
   const bySignal = new Map<string, number>();
   const reject = (rejection: Rejection, member: Buffer) => {
     if (rejection.unresolvable) unresolvable[u++] = member;
