@@ -26,9 +26,11 @@ COPY bin ./bin
 COPY config ./config
 # The image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-EXPOSE 8888
-# The slim image has no curl; node's own fetch does the check.
+# 8888: kube-scheduler's verbs (HTTPS with --tls-cert); 8889: the admin listener (plain HTTP).
+EXPOSE 8888 8889
+# The slim image has no curl; node's own fetch does the check, on the admin listener, which
+# serves plain HTTP on 127.0.0.1 whether or not the verbs are behind mutual TLS.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8888/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8889/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/tierfit.js"]
 CMD ["serve", "--config", "/etc/tierfit/tierfit.yaml"]

@@ -1,6 +1,6 @@
 /**
  * Simulated pods as the core's PodRequests, shaped as src/cluster reads the equivalent Kubernetes
- * pod: each tenant is its own namespace and carries the tierfit.io/tenant label, the tier comes
+ * pod: each tenant is its own namespace (a namespace is its tenant, src/cluster/tenant.ts), the tier comes
  * from the tierfit.io/isolation-tier annotation, a share of a device from tierfit.io/gpu-fraction
  * and an amount of memory from tierfit.io/gpu-memory.
  */

@@ -7,11 +7,11 @@ import type { TierfitConfig } from "../config/schema.js";
 import { TierfitError } from "../errors.js";
 import { podRequestedAmounts } from "./pod-resources.js";
 import { nanosToMilli, nanosToNumber, nanosToWhole, parseNanos } from "./quantity.js";
+import { podTenant } from "./tenant.js";
 import { tierByName, tierForRuntimeClass } from "./tier-match.js";
 import type { GpuMemoryRequest, PodRequest } from "./types.js";
 import { isObject, objectAt, optionalStringAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
 
-export const TENANT_LABEL = "tierfit.io/tenant";
 export const MODEL_LABEL = "tierfit.io/model";
 export const WORKLOAD_CLASS_LABEL = "tierfit.io/workload-class";
 /** GPU memory per device as a quantity ("20Gi"). */
@@ -59,7 +59,7 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
     },
     tier,
     tierSource,
-    tenant: labels[TENANT_LABEL] || namespace,
+    tenant: podTenant(namespace, labels, config),
     model: labels[MODEL_LABEL] || null,
     workloadClass: workloadClass && Object.hasOwn(config.workloadClasses, workloadClass) ? workloadClass : "default",
     gpuProducts: (annotations[GPU_PRODUCTS_ANNOTATION] ?? "")

@@ -61,7 +61,7 @@ export interface PodRequest {
   /** Index into config.tiers: the weakest isolation this pod may run at. */
   readonly tier: number;
   readonly tierSource: string;
-  /** `tierfit.io/tenant`, else the pod's namespace (a namespace is its own tenant). */
+  /** The pod's namespace, or `<namespace>/<label>` where config lets a label narrow it (tenant.ts). */
   readonly tenant: string;
   /** `tierfit.io/model`: links the pod to live inference demand. */
   readonly model: string | null;

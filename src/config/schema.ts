@@ -130,6 +130,15 @@ export const configSchema = z.strictObject({
       runtimeLabels: z.array(runtimeLabelSchema).default([]),
     })
     .prefault({}),
+  tenancy: z
+    .strictObject({
+      /**
+       * Namespaces (names or `*` globs) whose pods may narrow their tenant with the
+       * `tierfit.io/tenant` label, to `<namespace>/<label>`. Elsewhere the label is ignored.
+       */
+      labelNarrowsIn: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   gpu: z
     .strictObject({
       resourceName: z.string().default("nvidia.com/gpu"),

@@ -1,12 +1,11 @@
 /**
- * Hot reload for `tierfit serve`. The file's *directory* is watched, not the file: a Kubernetes
- * ConfigMap volume updates by writing a new timestamped directory and swapping the `..data`
- * symlink, so the file's inode changes and a watch on the file itself would go silent.
+ * Hot reload for `tierfit serve`: the file is read again whenever its directory changes (see
+ * volume-watch.ts for why the directory).
  */
-import { type FSWatcher, watch } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseConfig, readConfigText } from "./load.js";
 import type { TierfitConfig } from "./schema.js";
+import { watchFileDirectories } from "./volume-watch.js";
 
 export interface ConfigWatchHandlers {
   /** A new valid config, already in effect for `current()`. */
@@ -28,12 +27,7 @@ export function watchConfig(path: string, handlers: ConfigWatchHandlers): Config
   let seen: string | null = readConfigText(path);
   let config = parseConfig(seen, path);
   // `seen` is the last text acted on, valid or not: unchanged content after an event is not news.
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-
   const reload = (): void => {
-    timer = undefined;
-    if (closed) return;
     let next: string;
     try {
       next = readConfigText(file);
@@ -53,18 +47,9 @@ export function watchConfig(path: string, handlers: ConfigWatchHandlers): Config
     handlers.onChange(config);
   };
 
-  const watcher: FSWatcher = watch(dirname(file), { persistent: false }, () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(reload, handlers.debounceMs ?? 200);
-  });
-  watcher.on("error", (err) => handlers.onError(err));
-
+  const watch = watchFileDirectories([file], reload, (err) => handlers.onError(err), handlers.debounceMs);
   return {
-    close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      watcher.close();
-    },
+    close: () => watch.close(),
     current: () => config,
   };
 }

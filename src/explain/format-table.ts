@@ -66,7 +66,7 @@ function rowCells(
   };
 }
 
-/** "1 GPU with 40 GiB, 8.25 CPU, 48.2 GiB memory; needs tier hypervisor (…); tenant acme; model m". */
+/** "1 GPU with 40 GiB, 8.25 CPU, 48.2 GiB memory; needs tier hypervisor (…); tenant chat; model m". */
 function podSummary(pod: PodRequest, config: TierfitConfig): string {
   const each = pod.gpuCount > 1 ? " each" : "";
   const gpus =

@@ -1,6 +1,7 @@
 /**
  * The extender's HTTP app: kube-scheduler's verbs (filter, prioritize, bind, preempt) plus
- * health, readiness, metrics and explanations. Verb handlers are plain functions in verbs/;
+ * health and readiness (metrics and explanations are on the admin listener, admin-app.ts).
+ * Verb handlers are plain functions in verbs/;
  * this file maps them onto fastify: timing, one log line per decision, and error bodies that
  * are always JSON with an `Error` field, never a 5xx for anything a client sent.
  */
@@ -13,6 +14,7 @@ import type { Verb } from "./metrics.js";
 import { readiness } from "./readiness.js";
 import { JsonReply } from "./reply-json.js";
 import { createRuntime, type ExtenderDeps, type ExtenderRuntime } from "./runtime.js";
+import { httpsServerOptions } from "./tls.js";
 import { bindVerb } from "./verbs/bind.js";
 import { filterErrorResult, filterVerb } from "./verbs/filter.js";
 import { preemptVerb } from "./verbs/preempt.js";
@@ -58,8 +60,8 @@ function verbOfUrl(url: string | undefined): Verb | undefined {
   return name !== undefined && name in VERBS ? (name as Verb) : undefined;
 }
 
-export function buildExtenderApp(deps: ExtenderDeps): FastifyInstance {
-  const rt = createRuntime(deps);
+/** Pass `rt` to share its metrics and decisions with an admin app (buildAdminApp). */
+export function buildExtenderApp(deps: ExtenderDeps, rt: ExtenderRuntime = createRuntime(deps)): FastifyInstance {
   let nextId = 0;
   const options: FastifyServerOptions = {
     loggerInstance: deps.logger ?? pino({ name: "tierfit" }),
@@ -70,7 +72,7 @@ export function buildExtenderApp(deps: ExtenderDeps): FastifyInstance {
     genReqId: () => `req-${(++nextId).toString(36)}`,
   };
   // fastify types an HTTPS app as a different instance type; the routes are the same.
-  const withTls = deps.tls ? ({ ...options, https: deps.tls } as FastifyServerOptions) : options;
+  const withTls = deps.tls ? ({ ...options, https: httpsServerOptions(deps.tls) } as FastifyServerOptions) : options;
   const app = Fastify(withTls) as FastifyInstance;
 
   installJsonBodyParser(app);
@@ -122,22 +124,6 @@ export function buildExtenderApp(deps: ExtenderDeps): FastifyInstance {
   app.get("/readyz", async (_request, reply) => {
     const r = readiness(deps);
     return reply.code(r.ready ? 200 : 503).send(r);
-  });
-
-  app.get("/metrics", async (_request, reply) => {
-    const text = await rt.metrics.registry.metrics();
-    return reply.type(rt.metrics.registry.contentType).send(text);
-  });
-
-  app.get<{ Params: { namespace: string; pod: string } }>("/explain/:namespace/:pod", async (request, reply) => {
-    const key = `${request.params.namespace}/${request.params.pod}`;
-    const record = rt.recorder.explain(key);
-    if (record === undefined) {
-      return reply.code(404).send({
-        Error: `no decision recorded for pod ${key}: tierfit remembers the last ${rt.recorder.capacity} pods it filtered or prioritized`,
-      });
-    }
-    return record;
   });
 
   return app;

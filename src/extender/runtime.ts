@@ -14,6 +14,7 @@ import { NodeLookup } from "./node-lookup.js";
 import { NodeViewCache } from "./node-views.js";
 import type { Binder, ClusterCache, DemandStatus, PodSource } from "./ports.js";
 import { DEFAULT_RECENT_PODS, RecentPods, type RecentPodsOptions } from "./recent-pods.js";
+import type { TlsFiles } from "./tls.js";
 import { VerdictMemo } from "./verdict-memo.js";
 
 /** The Kubernetes side of the extender; absent in --standalone. */
@@ -41,8 +42,8 @@ export interface ExtenderDeps {
   readonly kube: KubePorts | null;
   /** Defaults to pino at info on stdout. */
   readonly logger?: Logger;
-  /** Serve HTTPS with this PEM certificate and key (kube-scheduler's enableHTTPS). */
-  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /** Serve HTTPS with these PEM files (kube-scheduler's enableHTTPS); mutual TLS with a client CA. */
+  readonly tls?: TlsFiles;
   /** Largest request body in bytes; defaults to DEFAULT_BODY_LIMIT (5,000 full v1 nodes). */
   readonly bodyLimit?: number;
   /** How many pods /explain remembers. */

@@ -56,7 +56,7 @@ describe("loadKubeObjects and friends", () => {
       gpuMemory: { kind: "mib", mib: 20480 },
       resources: { milliCpu: 4000, memoryBytes: 16 * 2 ** 30, pods: 1 },
       tier: 2,
-      tenant: "team-a",
+      tenant: "ml",
     });
     const nodes = loadNodes(path);
     expect(nodes.map((n) => nodeViewFromV1(n, clusterTestConfig()).gpus.length)).toEqual([4]);

@@ -17,7 +17,7 @@ const explanation = explainPlacement({
 describe("formatExplanation", () => {
   it("prints an aligned table with the winner marked, failed nodes' reasons, and the notes", () => {
     expect(formatExplanation(explanation, config, { color: false }).split("\n")).toEqual([
-      "Pod chat/llama-3-8b-chat-0: 1 GPU with 40 GiB, 8.25 CPU, 48.2 GiB memory; needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); tenant acme; model llama-3-8b-instruct",
+      "Pod chat/llama-3-8b-chat-0: 1 GPU with 40 GiB, 8.25 CPU, 48.2 GiB memory; needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); tenant chat; model llama-3-8b-instruct",
       "Score: weighted mean of the signals (weights: gpuMemory 3, isolationTier 2, liveDemand 2, fragmentation 2, resourcesFit 1), each 0..10",
       "",
       "   NODE              RESULT  gpuMemory  isolationTier  liveDemand  fragmentation  resourcesFit  SCORE   RAW",

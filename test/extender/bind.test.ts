@@ -17,14 +17,14 @@ const bindArgs = (pod: string, node: string, uid = `uid-${pod}`) => ({
 describe("bind", () => {
   it("reserves the devices, then annotates and binds through the Binder, for a pod filter saw", async () => {
     const h = makeHarness({ nodes: [gpuNode({ name: "node-a", gpus: 2, tier: "sandboxed" })] });
-    occupy(h, "default/other", "node-a", [{ index: 0, gib: 30 }], "team-a", 1);
+    occupy(h, "default/other", "node-a", [{ index: 0, gib: 30 }], "default", 1);
     await h.post("filter", { Pod: POD, NodeNames: ["node-a"] });
     const res = await h.post("bind", bindArgs("llm-0", "node-a"));
     expect(res).toEqual({ status: 200, json: { Error: "" } });
     const expected: Allocation = {
       podKey: "default/llm-0",
       node: "node-a",
-      tenant: "team-a",
+      tenant: "default",
       tier: 1,
       milliCpu: 1000,
       memoryBytes: 2 ** 30,
@@ -69,7 +69,7 @@ describe("bind", () => {
 
   it("answers with the core's reason when the node no longer fits, and for a node it does not know", async () => {
     const h = makeHarness({ nodes: [gpuNode({ name: "node-a", gpus: 1, tier: "sandboxed" })], apiPods: [POD] });
-    occupy(h, "default/other", "node-a", [{ index: 0, gib: 30 }], "team-a", 1);
+    occupy(h, "default/other", "node-a", [{ index: 0, gib: 30 }], "default", 1);
     expect((await h.post("bind", bindArgs("llm-0", "node-a"))).json).toEqual({
       Error:
         "cannot bind default/llm-0 to node-a: needs 20 GiB on one GPU; no GPU has that free (largest free: 10 GiB)",

@@ -10,9 +10,10 @@ import { nodeViewFromV1 } from "../../src/cluster/node-view.js";
 import type { Allocation } from "../../src/cluster/types.js";
 import { defaultConfig } from "../../src/config/load.js";
 import type { TierfitConfig } from "../../src/config/schema.js";
+import { buildAdminApp } from "../../src/extender/admin-app.js";
 import { buildExtenderApp } from "../../src/extender/app.js";
 import type { Binder, BindTarget, PodSource } from "../../src/extender/ports.js";
-import type { ExtenderDeps } from "../../src/extender/runtime.js";
+import { createRuntime, type ExtenderDeps } from "../../src/extender/runtime.js";
 import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
 
 export const NOW = Date.parse("2026-11-24T12:00:00Z");
@@ -33,10 +34,14 @@ export interface HarnessOptions {
   /** Live demand and the clock; EMPTY_DEMAND and NOW by default. */
   readonly demand?: ExtenderDeps["demand"];
   readonly now?: ExtenderDeps["now"];
+  /** Serve HTTPS (mutual with a client CA) once listening. */
+  readonly tls?: ExtenderDeps["tls"];
 }
 
 export interface Harness {
   readonly app: FastifyInstance;
+  /** The admin listener's app (/metrics, /explain), sharing the extender's runtime. */
+  readonly admin: FastifyInstance;
   readonly ledger: AllocationLedger;
   readonly config: TierfitConfig;
   readonly binds: { target: BindTarget; allocation: Allocation }[];
@@ -65,7 +70,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   };
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const app = buildExtenderApp({
+  const deps: ExtenderDeps = {
     config: () => config,
     demand: opts.demand ?? (() => EMPTY_DEMAND),
     now: opts.now ?? (() => NOW),
@@ -86,9 +91,13 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
     demandStatus: opts.demandStatus,
     onPlaced: opts.onPlaced,
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
-  });
+    ...(opts.tls ? { tls: opts.tls } : {}),
+  };
+  const rt = createRuntime(deps);
+  const app = buildExtenderApp(deps, rt);
   return {
     app,
+    admin: buildAdminApp(rt),
     ledger,
     config,
     binds,

@@ -23,7 +23,7 @@ describe("live-demand hooks", () => {
 
   it("/metrics exports Redis connectivity and stale entries by kind", async () => {
     const h = makeHarness({ nodes: NODES, demandStatus: () => DOWN });
-    const lines = (await h.app.inject({ url: "/metrics" })).body.split("\n");
+    const lines = (await h.admin.inject({ url: "/metrics" })).body.split("\n");
     expect(lines).toContain("tierfit_demand_redis_connected 0");
     expect(lines).toContain('tierfit_demand_stale_entries{kind="node"} 3');
     expect(lines).toContain('tierfit_demand_stale_entries{kind="model"} 1');

@@ -132,7 +132,7 @@ describe("memoised filter and prioritize", () => {
       "node-01",
       [0, 1, 2, 3].map((index) => ({ index, gib: 24 })),
     );
-    const res = await h.app.inject({ url: `/explain/default/${pod.metadata?.name}` });
+    const res = await h.admin.inject({ url: `/explain/default/${pod.metadata?.name}` });
     expect(res.json()).toMatchObject({ winner: "node-01", nodes: [{ name: "node-01", passed: true, reason: null }] });
     const now = await h.post("filter", { Pod: replica(0, 1), NodeNames: ["node-01"] });
     expect(now.json).toMatchObject({

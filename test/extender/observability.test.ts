@@ -1,8 +1,10 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/config/load.js";
+import { buildAdminApp } from "../../src/extender/admin-app.js";
 import { buildExtenderApp } from "../../src/extender/app.js";
 import { ExtenderMetrics } from "../../src/extender/metrics.js";
+import { createRuntime, type ExtenderDeps } from "../../src/extender/runtime.js";
 import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
 import { makeHarness, NOW, occupy } from "./harness.js";
 import { gpuNode, gpuPod } from "./objects.js";
@@ -44,7 +46,7 @@ describe("/metrics", () => {
     await h.post("bind", { PodName: "llm-0", PodNamespace: "default", PodUID: "uid-llm-0", Node: "node-a" });
     await h.post("filter", "{");
     await h.post("filter", { Pod: 1, NodeNames: [] });
-    const res = await h.app.inject({ url: "/metrics" });
+    const res = await h.admin.inject({ url: "/metrics" });
     expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
     const lines = res.body.split("\n");
     for (const expected of [
@@ -72,8 +74,8 @@ describe("/metrics", () => {
       kube: null,
       logger: pino({ level: "silent" }),
     };
-    const app = buildExtenderApp({ ...deps, metrics });
-    const other = buildExtenderApp(deps);
+    const app = buildAdminApp(createRuntime({ ...deps, metrics }));
+    const other = buildAdminApp(createRuntime(deps));
     metrics.recordConfigReload(true);
     metrics.recordConfigReload(false);
     metrics.recordConfigReload(true);
@@ -96,7 +98,7 @@ describe("/explain/:namespace/:pod", () => {
     occupy(h, "default/other", "node-c", [{ index: 0, gib: 30 }]);
     await h.post("filter", { Pod: POD, NodeNames: ["node-b", "node-c", "node-a", "node-x"] });
     await h.post("bind", { PodName: "llm-0", PodNamespace: "default", PodUID: "uid-llm-0", Node: "node-a" });
-    const res = await h.app.inject({ url: "/explain/default/llm-0" });
+    const res = await h.admin.inject({ url: "/explain/default/llm-0" });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({
@@ -108,7 +110,7 @@ describe("/explain/:namespace/:pod", () => {
         gpuCount: 1,
         gpuMemory: "20 GiB",
         tier: "sandboxed",
-        tenant: "team-a",
+        tenant: "default",
         model: null,
         workloadClass: "default",
       },
@@ -143,25 +145,59 @@ describe("/explain/:namespace/:pod", () => {
 
   it("answers 404 with a reason for a pod it has no decision for, and forgets the oldest beyond its capacity", async () => {
     const config = defaultConfig();
-    const app = buildExtenderApp({
+    const deps: ExtenderDeps = {
       config: () => config,
       demand: () => EMPTY_DEMAND,
       now: () => NOW,
       kube: null,
       explainCapacity: 2,
       logger: pino({ level: "silent" }),
-    });
+    };
+    const rt = createRuntime(deps);
+    const app = buildExtenderApp(deps, rt);
+    const admin = buildAdminApp(rt);
     const nodes = { items: [gpuNode({ name: "node-a" })] };
     for (const name of ["p1", "p2", "p3"]) {
       await app.inject({ method: "POST", url: "/filter", payload: { Pod: gpuPod({ name }), Nodes: nodes } });
     }
-    const gone = await app.inject({ url: "/explain/default/p1" });
+    const gone = await admin.inject({ url: "/explain/default/p1" });
     expect([gone.statusCode, gone.json()]).toEqual([
       404,
       {
         Error: "no decision recorded for pod default/p1: tierfit remembers the last 2 pods it filtered or prioritized",
       },
     ]);
-    expect((await app.inject({ url: "/explain/default/p3" })).statusCode).toBe(200);
+    expect((await admin.inject({ url: "/explain/default/p3" })).statusCode).toBe(200);
+  });
+
+  it("answers loopback callers only: Prometheus, admitted to the admin port for /metrics, gets a 403 with the way in", async () => {
+    const h = makeHarness({ nodes: NODES, apiPods: [POD] });
+    await h.post("filter", { Pod: POD, NodeNames: ["node-a"] });
+    for (const local of ["127.0.0.1", "::1", "::ffff:127.0.0.1"]) {
+      expect((await h.admin.inject({ url: "/explain/default/llm-0", remoteAddress: local })).statusCode).toBe(200);
+    }
+    const remote = await h.admin.inject({ url: "/explain/default/llm-0", remoteAddress: "10.2.0.7" });
+    expect([remote.statusCode, remote.json()]).toEqual([
+      403,
+      {
+        Error:
+          "explain answers local callers only (this one came from 10.2.0.7): run it on the extender's host, or through kubectl port-forward to the extender's pod",
+      },
+    ]);
+    expect((await h.admin.inject({ url: "/metrics", remoteAddress: "10.2.0.7" })).statusCode).toBe(200);
+  });
+});
+
+describe("the extender listener", () => {
+  it("serves no metrics and no explanations: those are on the admin listener only", async () => {
+    const h = makeHarness({ nodes: NODES, apiPods: [POD] });
+    await h.post("filter", { Pod: POD, NodeNames: ["node-a"] });
+    for (const url of ["/metrics", "/explain/default/llm-0"]) {
+      const res = await h.app.inject({ url });
+      expect([res.statusCode, res.json().Error]).toEqual([
+        404,
+        `no route GET ${url}; tierfit serves POST /filter, /prioritize, /bind, /preempt`,
+      ]);
+    }
   });
 });

@@ -26,6 +26,9 @@ describe("tierfit serve", () => {
       ["--standalone", true],
       ["--tls-cert", true],
       ["--tls-key", true],
+      ["--tls-client-ca", true],
+      ["--admin-port", true],
+      ["--admin-host", true],
       ["--redis", true],
       ["--no-redis", true],
     ]);
@@ -36,6 +39,14 @@ describe("tierfit serve", () => {
     expect(await main(["node", "tierfit", "serve", "--standalone", "--tls-cert", "cert.pem"])).toBe(2);
     expect(stderr.join("")).toBe(
       "tierfit: --tls-cert and --tls-key go together: give both to serve HTTPS, or neither\n",
+    );
+  });
+
+  it("refuses a client CA without a server certificate", async () => {
+    const stderr = captureStderr();
+    expect(await main(["node", "tierfit", "serve", "--standalone", "--tls-client-ca", "ca.crt"])).toBe(2);
+    expect(stderr.join("")).toBe(
+      "tierfit: --tls-client-ca needs --tls-cert and --tls-key: client certificates are checked only over HTTPS\n",
     );
   });
 

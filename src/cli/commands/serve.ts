@@ -3,17 +3,20 @@
  * keeps its own node cache (names mode, bind, preemption checks); with --standalone it answers
  * full-`Nodes` filter / prioritize calls from the request bodies alone.
  */
-import { readFileSync } from "node:fs";
+import type { Server as TlsServer } from "node:tls";
 import { type Command, InvalidArgumentError } from "commander";
+import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { defaultConfig } from "../../config/load.js";
 import type { TierfitConfig } from "../../config/schema.js";
 import { watchConfig } from "../../config/watch.js";
 import { TierfitError } from "../../errors.js";
+import { buildAdminApp, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT } from "../../extender/admin-app.js";
 import { buildExtenderApp } from "../../extender/app.js";
 import { startKubeCluster } from "../../extender/kube/index.js";
 import { ExtenderMetrics } from "../../extender/metrics.js";
-import type { KubePorts } from "../../extender/runtime.js";
+import { createRuntime, type ExtenderDeps, type KubePorts } from "../../extender/runtime.js";
+import { readTlsFiles, reloadTlsOnChange, tlsPathsOf } from "../../extender/tls.js";
 import { startLiveDemand } from "../../metrics/live-demand.js";
 import { EMPTY_DEMAND } from "../../scoring/demand-snapshot.js";
 
@@ -26,6 +29,9 @@ interface ServeOptions {
   readonly standalone?: boolean;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  readonly tlsClientCa?: string;
+  readonly adminPort: number;
+  readonly adminHost: string;
   /** Redis URL overriding redis.url; false with --no-redis. */
   readonly redis: string | boolean;
 }
@@ -36,24 +42,6 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError("a port is an integer from 0 to 65535");
   }
   return port;
-}
-
-function readTls(opts: ServeOptions): { cert: Buffer; key: Buffer } | undefined {
-  if (opts.tlsCert === undefined && opts.tlsKey === undefined) return undefined;
-  if (opts.tlsCert === undefined || opts.tlsKey === undefined) {
-    throw new TierfitError(
-      "TF_ERR_INPUT",
-      "--tls-cert and --tls-key go together: give both to serve HTTPS, or neither",
-    );
-  }
-  const read = (path: string, what: string): Buffer => {
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new TierfitError("TF_ERR_INPUT", `cannot read the TLS ${what} ${path}: ${(err as Error).message}`);
-    }
-  };
-  return { cert: read(opts.tlsCert, "certificate"), key: read(opts.tlsKey, "key") };
 }
 
 /** The config source: a watched file (hot reload, counted in the metrics) or the built-in defaults. */
@@ -80,7 +68,8 @@ function configSource(
 
 async function serve(opts: ServeOptions): Promise<void> {
   const logger = pino({ name: "tierfit" });
-  const tls = readTls(opts);
+  const tlsPaths = tlsPathsOf(opts);
+  const tls = tlsPaths && readTlsFiles(tlsPaths);
   const metrics = new ExtenderMetrics();
   const config = configSource(opts, logger, metrics);
   let kube: (KubePorts & { stop(): Promise<void> }) | null = null;
@@ -105,7 +94,7 @@ async function serve(opts: ServeOptions): Promise<void> {
           url: typeof opts.redis === "string" ? opts.redis : undefined,
           ledger: kube?.cache.ledger,
         });
-  const app = buildExtenderApp({
+  const deps: ExtenderDeps = {
     config: () => config.current(),
     demand: live ? () => live.current() : () => EMPTY_DEMAND,
     ...(live ? { demandStatus: () => live.status(), onPlaced: live.onPlaced } : {}),
@@ -114,22 +103,33 @@ async function serve(opts: ServeOptions): Promise<void> {
     logger,
     metrics,
     ...(tls ? { tls } : {}),
-  });
+  };
+  const rt = createRuntime(deps);
+  const app = buildExtenderApp(deps, rt);
+  const admin = buildAdminApp(rt);
   try {
-    await app.listen({ port: opts.port, host: opts.host });
+    await listen(app, opts.host, opts.port);
+    await listen(admin, opts.adminHost, opts.adminPort);
   } catch (err) {
+    await app.close();
     await live?.stop();
     await kube?.stop();
     config.close();
-    throw new TierfitError(
-      "TF_ERR_UNAVAILABLE",
-      `cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`,
+    throw err;
+  }
+  const tlsWatch =
+    tlsPaths && tls ? reloadTlsOnChange(app.server as unknown as TlsServer, tlsPaths, tls, logger) : null;
+  if (tls && !tls.clientCa) {
+    logger.warn(
+      "serving HTTPS without --tls-client-ca: any client that reaches the port can call filter, bind and preempt",
     );
   }
   logger.info(
     {
       standalone: Boolean(opts.standalone),
       https: tls !== undefined,
+      clientCertificates: tls?.clientCa !== undefined,
+      admin: `${opts.adminHost}:${opts.adminPort}`,
       config: opts.config ?? "built-in defaults",
       liveDemand: live ? live.url : "off (--no-redis)",
     },
@@ -143,17 +143,27 @@ async function serve(opts: ServeOptions): Promise<void> {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
+  tlsWatch?.close();
   await app.close();
+  await admin.close();
   await live?.stop();
   await kube?.stop();
   config.close();
+}
+
+async function listen(app: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    throw new TierfitError("TF_ERR_UNAVAILABLE", `cannot listen on ${host}:${port}: ${(err as Error).message}`);
+  }
 }
 
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
     .description(
-      "Run the kube-scheduler extender: POST /filter, /prioritize, /bind, /preempt, plus /healthz, /readyz, /metrics and /explain/<namespace>/<pod>.",
+      "Run the kube-scheduler extender: POST /filter, /prioritize, /bind, /preempt (and /healthz, /readyz) on --port; GET /metrics, /explain/<namespace>/<pod>, /healthz, /readyz on --admin-port.",
     )
     .option("--config <file>", "tierfit config file (YAML), reloaded when it changes; default: the built-in config")
     .option("--port <n>", "port to listen on", parsePort, DEFAULT_PORT)
@@ -162,8 +172,26 @@ export function registerServeCommand(program: Command): void {
       "--standalone",
       "run without the Kubernetes API: serves nodeCacheCapable: false (full Nodes) filter and prioritize from the request bodies; no bind, no names mode",
     )
-    .option("--tls-cert <file>", "PEM certificate to serve HTTPS (with --tls-key; for the extender's enableHTTPS)")
+    .option(
+      "--tls-cert <file>",
+      "PEM certificate to serve HTTPS (with --tls-key; for the extender's enableHTTPS); reloaded when it changes",
+    )
     .option("--tls-key <file>", "PEM private key for --tls-cert")
+    .option(
+      "--tls-client-ca <file>",
+      "PEM CA bundle: only clients with a certificate it signed are served (kube-scheduler's tlsConfig certFile/keyFile); without it anyone who reaches --port can call bind",
+    )
+    .option(
+      "--admin-port <n>",
+      "port of the admin listener (/metrics, /explain, probes; plain HTTP)",
+      parsePort,
+      DEFAULT_ADMIN_PORT,
+    )
+    .option(
+      "--admin-host <address>",
+      "address of the admin listener; /explain answers loopback callers only, whatever this is",
+      DEFAULT_ADMIN_HOST,
+    )
     .option("--redis <url>", "Redis holding live GPU telemetry and inference demand (default: the config's redis.url)")
     .option(
       "--no-redis",

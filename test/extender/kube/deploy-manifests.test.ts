@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { DEFAULT_PORT } from "../../../src/cli/commands/serve.js";
 import { defaultConfig, parseConfig } from "../../../src/config/load.js";
+import { DEFAULT_ADMIN_PORT } from "../../../src/extender/admin-app.js";
 import { buildExtenderApp } from "../../../src/extender/app.js";
 import { EMPTY_DEMAND } from "../../../src/scoring/demand-snapshot.js";
 
@@ -95,9 +96,12 @@ describe("config/deploy", () => {
     expect(deployment.spec.replicas).toBe(2);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
-    expect(container.ports).toEqual([{ name: "http", containerPort: DEFAULT_PORT, protocol: "TCP" }]);
-    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
-    expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "http" });
+    expect(container.ports).toEqual([
+      { name: "http", containerPort: DEFAULT_PORT, protocol: "TCP" },
+      { name: "admin", containerPort: DEFAULT_ADMIN_PORT, protocol: "TCP" },
+    ]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "admin" });
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "admin" });
     expect(container.resources.requests).toBeDefined();
     expect(container.resources.limits.memory).toBeDefined();
   });
@@ -178,8 +182,8 @@ describe("config/deploy", () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
     expect(runtime).toMatch(/npm ci --omit=dev --ignore-scripts/);
     expect(runtime).toContain(`USER ${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`);
-    expect(runtime).toContain(`EXPOSE ${DEFAULT_PORT}`);
-    expect(runtime).toContain(`http://127.0.0.1:${DEFAULT_PORT}/healthz`);
+    expect(runtime).toContain(`EXPOSE ${DEFAULT_PORT} ${DEFAULT_ADMIN_PORT}`);
+    expect(runtime).toContain(`http://127.0.0.1:${DEFAULT_ADMIN_PORT}/healthz`);
     expect(runtime).toContain('ENTRYPOINT ["node", "bin/tierfit.js"]');
     const cmd = JSON.parse(/^CMD (.*)$/m.exec(runtime)![1]) as string[];
     expect(cmd).toEqual(container.args.slice(0, 3));
