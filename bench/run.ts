@@ -4,6 +4,7 @@
  * Arguments pick modules by name: `npm run bench -- scoring engine`; `npm run bench -- simulator-1m`
  * runs the full 1M-pod, 10k-node synthetic run, which is left out by default.
  */
+import { benchCli } from "./cli.js";
 import { benchEngine } from "./engine.js";
 import { benchExtender } from "./extender.js";
 import { benchOpenbPolicies } from "./openb-policies.js";
@@ -29,6 +30,7 @@ const MODULES: readonly {
   { name: "openb-policies", run: benchOpenbPolicies },
   { name: "redis-snapshot", run: benchRedisSnapshot },
   { name: "extender", run: benchExtender },
+  { name: "cli", run: benchCli },
   { name: "simulator", run: () => benchSimulator({ syntheticPods: 100_000, syntheticNodes: 1_000 }) },
   { name: "simulator-1m", run: () => benchSimulator(), optIn: true },
 ];

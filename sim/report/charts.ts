@@ -3,7 +3,7 @@
  * picture in report.html and in the README.
  */
 import * as echarts from "echarts";
-import { median } from "mathjs";
+import mathjs from "mathjs/lib/browser/math.js";
 import type { RunResult, SimulationSummary } from "../results.js";
 import { metricByPolicy, policiesOf } from "./stats.js";
 
@@ -103,7 +103,7 @@ export function allocationByArrivalChart(runs: readonly RunResult[]): string {
     const data: [number, number][] = [];
     for (let pct = 0; pct < len; pct++) {
       const vals = curves.map((c) => c[pct]).filter((v): v is number => v !== null && v !== undefined);
-      if (vals.length > 0) data.push([pct, Math.round(Number(median(vals)) * 1000) / 10]);
+      if (vals.length > 0) data.push([pct, Math.round(Number(mathjs.median(vals)) * 1000) / 10]);
     }
     return { name: policy, type: "line", showSymbol: false, data };
   });

@@ -1,5 +1,5 @@
 /** Aggregates over seeds: each policy's runs reduced to median and spread. */
-import { median } from "mathjs";
+import mathjs from "mathjs/lib/browser/math.js";
 import type { SimulationSummary } from "../results.js";
 
 export interface Spread {
@@ -11,7 +11,7 @@ export interface Spread {
 
 export function spread(values: readonly number[]): Spread {
   if (values.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, values };
-  return { median: Number(median([...values])), min: Math.min(...values), max: Math.max(...values), values };
+  return { median: Number(mathjs.median([...values])), min: Math.min(...values), max: Math.max(...values), values };
 }
 
 /** Policies in the order they first appear in the runs. */

@@ -12,8 +12,7 @@ import { pino } from "pino";
 import { readiness } from "./readiness.js";
 import type { ExtenderRuntime } from "./runtime.js";
 
-export const DEFAULT_ADMIN_PORT = 8889;
-export const DEFAULT_ADMIN_HOST = "127.0.0.1";
+export { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT } from "./admin-defaults.js";
 
 /** 127.0.0.0/8, ::1, and IPv4 loopback as an IPv6 listener sees it. */
 export function isLoopback(address: string | undefined): boolean {

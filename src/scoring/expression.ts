@@ -9,7 +9,8 @@
  * function definitions, property access, matrices, strings, units and unknown names are refused
  * before anything is compiled.
  */
-import { all, create, type MathNode } from "mathjs";
+import type { MathNode } from "mathjs";
+import mathjs from "mathjs/lib/browser/math.js";
 import { SIGNAL_NAMES } from "../config/schema.js";
 
 export type CompiledExpression =
@@ -64,29 +65,39 @@ const DISABLED = [
   "help",
 ];
 
-/** A private instance: `parse` is kept aside, then every dangerous function is replaced by one that throws. */
-const math = create(all);
-const parse = math.parse;
-// mathjs's import, under another name: the core's import rule (test/architecture.test.ts) reads
-// any `import(` call as a dynamic module import.
-const installFunctions = math.import.bind(math);
-installFunctions(
-  Object.fromEntries(
-    DISABLED.map((name) => [
-      name,
-      () => {
-        throw new Error(`function ${name} is disabled in score expressions`);
-      },
-    ]),
-  ),
-  { override: true },
-);
+/**
+ * A private instance: `parse` is kept aside, then every dangerous function is replaced by one
+ * that throws. Built on the first expression (locking costs about 0.3 s of CPU), not at import.
+ */
+let parser: ((expr: string) => MathNode) | null = null;
+
+function privateParse(): (expr: string) => MathNode {
+  if (parser !== null) return parser;
+  const math = mathjs.create();
+  const parse = math.parse;
+  // mathjs's import, under another name: the core's import rule (test/architecture.test.ts) reads
+  // any `import(` call as a dynamic module import.
+  const installFunctions = math.import.bind(math);
+  installFunctions(
+    Object.fromEntries(
+      DISABLED.map((name) => [
+        name,
+        () => {
+          throw new Error(`function ${name} is disabled in score expressions`);
+        },
+      ]),
+    ),
+    { override: true },
+  );
+  parser = (expr) => parse(expr);
+  return parser;
+}
 
 /** Parses, checks and compiles once; the result evaluates per node with a reused scope. */
 export function compileScoreExpression(expr: string): CompiledExpression {
   let tree: MathNode;
   try {
-    tree = parse(expr);
+    tree = privateParse()(expr);
   } catch (err) {
     return { ok: false, error: `does not parse: ${(err as Error).message}` };
   }

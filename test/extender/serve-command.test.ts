@@ -15,8 +15,8 @@ function captureStderr(): string[] {
 }
 
 describe("tierfit serve", () => {
-  it("documents every option", () => {
-    const serve = buildProgram().commands.find((c) => c.name() === "serve");
+  it("documents every option", async () => {
+    const serve = (await buildProgram("serve")).commands.find((c) => c.name() === "serve");
     expect(serve?.description()).toMatch(/kube-scheduler extender/);
     const options = serve?.options.map((o) => [o.long, o.description.length > 10]);
     expect(options).toEqual([

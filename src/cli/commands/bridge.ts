@@ -5,11 +5,7 @@
  * still counts in its model's demand, just not per node.
  */
 import { type Command, Option } from "commander";
-import { pino } from "pino";
-import { Bridge } from "../../metrics/bridge/bridge.js";
-import { buildTargets, parseDurationMs } from "../../metrics/bridge/targets.js";
-import { unavailable } from "../../metrics/redis-client.js";
-import { openRedisSession, type RedisFlags } from "../../metrics/redis-session.js";
+import type { RedisFlags } from "../../metrics/redis-session.js";
 
 interface BridgeOptions extends RedisFlags {
   readonly scrape: string[];
@@ -33,6 +29,11 @@ function untilSignal(): Promise<void> {
 }
 
 async function runBridge(opts: BridgeOptions): Promise<void> {
+  const { pino } = await import("pino");
+  const { Bridge } = await import("../../metrics/bridge/bridge.js");
+  const { buildTargets, parseDurationMs } = await import("../../metrics/bridge/targets.js");
+  const { unavailable } = await import("../../metrics/redis-client.js");
+  const { openRedisSession } = await import("../../metrics/redis-session.js");
   const targets = buildTargets(opts.scrape, opts.node ?? []);
   const intervalMs = parseDurationMs(opts.interval, "--interval");
   const timeoutMs = parseDurationMs(opts.timeout, "--timeout");

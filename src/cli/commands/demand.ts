@@ -1,14 +1,14 @@
 /** `tierfit demand show`: the live-demand snapshot the extender would score with, read from Redis now. */
 import { type Command, Option } from "commander";
-import { readSnapshotOnce } from "../../metrics/read-snapshot-once.js";
 import type { RedisFlags } from "../../metrics/redis-session.js";
-import { formatSnapshotTable, snapshotToJson } from "../../metrics/snapshot-format.js";
 
 interface ShowOptions extends RedisFlags {
   readonly output: "table" | "json";
 }
 
 async function show(opts: ShowOptions): Promise<void> {
+  const { readSnapshotOnce } = await import("../../metrics/read-snapshot-once.js");
+  const { formatSnapshotTable, snapshotToJson } = await import("../../metrics/snapshot-format.js");
   const snapshot = await readSnapshotOnce(opts);
   const text =
     opts.output === "json"

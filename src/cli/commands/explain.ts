@@ -1,14 +1,9 @@
 /** `tierfit explain`: where a pod would go and why, from files, with the scoring code the extender runs. */
 import { type Command, Option } from "commander";
-import { loadNodes, loadPod, loadPods } from "../../cluster/load-objects.js";
-import { loadConfig } from "../../config/load.js";
+import type { TierfitConfig } from "../../config/schema.js";
 import { TierfitError } from "../../errors.js";
-import { loadDemandFile } from "../../explain/demand-file.js";
 import { shippedExamples } from "../../explain/examples.js";
-import { explainPlacement, explanationJson } from "../../explain/explain.js";
-import { formatExplanation } from "../../explain/format-table.js";
-import { readSnapshotOnce } from "../../metrics/read-snapshot-once.js";
-import { EMPTY_DEMAND } from "../../scoring/demand-snapshot.js";
+import type { DemandSnapshot } from "../../scoring/demand-snapshot.js";
 
 interface ExplainOptions {
   pod?: string;
@@ -67,30 +62,45 @@ export function registerExplainCommand(program: Command): void {
         .default("table"),
     )
     .addHelpText("after", DEMAND_HELP)
-    .action(async (opts: ExplainOptions) => {
-      if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_INPUT", "give --demand or --redis, not both");
-      const files = resolveFiles(opts);
-      const config = loadConfig(opts.config);
-      const demand = opts.redis
-        ? await readSnapshotOnce({ config: opts.config, redis: opts.redis, prefix: opts.prefix })
-        : files.demand
-          ? loadDemandFile(files.demand, config)
-          : EMPTY_DEMAND;
-      const explanation = explainPlacement({
-        config,
-        pod: loadPod(files.pod),
-        nodes: loadNodes(files.nodes),
-        podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
-        demand,
-      });
-      if (opts.output === "json") {
-        process.stdout.write(`${JSON.stringify(explanationJson(explanation), null, 2)}\n`);
-        for (const note of explanation.notes) process.stderr.write(`note: ${note}\n`);
-      } else {
-        const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-        process.stdout.write(formatExplanation(explanation, config, { color }));
-      }
-    });
+    .action(explain);
+}
+
+async function explain(opts: ExplainOptions): Promise<void> {
+  if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_INPUT", "give --demand or --redis, not both");
+  const files = resolveFiles(opts);
+  const { loadNodes, loadPod, loadPods } = await import("../../cluster/load-objects.js");
+  const { loadConfig } = await import("../../config/load.js");
+  const { explainPlacement, explanationJson } = await import("../../explain/explain.js");
+  const config = loadConfig(opts.config);
+  const explanation = explainPlacement({
+    config,
+    pod: loadPod(files.pod),
+    nodes: loadNodes(files.nodes),
+    podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
+    demand: await demandFor(opts, files.demand, config),
+  });
+  if (opts.output === "json") {
+    process.stdout.write(`${JSON.stringify(explanationJson(explanation), null, 2)}\n`);
+    for (const note of explanation.notes) process.stderr.write(`note: ${note}\n`);
+  } else {
+    const { formatExplanation } = await import("../../explain/format-table.js");
+    const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(formatExplanation(explanation, config, { color }));
+  }
+}
+
+/** Live demand from Redis (--redis), a file (--demand), or none; each source loaded only when used. */
+async function demandFor(
+  opts: ExplainOptions,
+  file: string | undefined,
+  config: TierfitConfig,
+): Promise<DemandSnapshot> {
+  if (opts.redis) {
+    const { readSnapshotOnce } = await import("../../metrics/read-snapshot-once.js");
+    return readSnapshotOnce({ config: opts.config, redis: opts.redis, prefix: opts.prefix });
+  }
+  if (file) return (await import("../../explain/demand-file.js")).loadDemandFile(file, config);
+  return (await import("../../scoring/demand-snapshot.js")).EMPTY_DEMAND;
 }
 
 /** The files to read: the operator's, or the shipped example when neither --pod nor --nodes is given. */

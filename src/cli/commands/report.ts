@@ -1,14 +1,15 @@
 /** `tierfit report`: the latest capacity report the extender's report job stored in Redis. */
 import { type Command, Option } from "commander";
-import { openRedisSession, type RedisFlags } from "../../metrics/redis-session.js";
-import { formatReportTable } from "../../metrics/report-format.js";
-import { loadLatestReport } from "../../metrics/report-store.js";
+import type { RedisFlags } from "../../metrics/redis-session.js";
 
 interface ReportOptions extends RedisFlags {
   readonly output: "table" | "json";
 }
 
 async function report(opts: ReportOptions): Promise<void> {
+  const { openRedisSession } = await import("../../metrics/redis-session.js");
+  const { formatReportTable } = await import("../../metrics/report-format.js");
+  const { loadLatestReport } = await import("../../metrics/report-store.js");
   const session = await openRedisSession(opts);
   try {
     const latest = await loadLatestReport(session.redis, session.keys);

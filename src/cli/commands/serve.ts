@@ -6,19 +6,12 @@
 import type { Server as TlsServer } from "node:tls";
 import { type Command, InvalidArgumentError } from "commander";
 import type { FastifyInstance } from "fastify";
-import { type Logger, pino } from "pino";
-import { defaultConfig } from "../../config/load.js";
+import type { Logger } from "pino";
 import type { TierfitConfig } from "../../config/schema.js";
-import { watchConfig } from "../../config/watch.js";
 import { TierfitError } from "../../errors.js";
-import { buildAdminApp, DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT } from "../../extender/admin-app.js";
-import { buildExtenderApp } from "../../extender/app.js";
-import { startKubeCluster } from "../../extender/kube/index.js";
-import { ExtenderMetrics } from "../../extender/metrics.js";
-import { createRuntime, type ExtenderDeps, type KubePorts } from "../../extender/runtime.js";
-import { readTlsFiles, reloadTlsOnChange, tlsPathsOf } from "../../extender/tls.js";
-import { startLiveDemand } from "../../metrics/live-demand.js";
-import { EMPTY_DEMAND } from "../../scoring/demand-snapshot.js";
+import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT } from "../../extender/admin-defaults.js";
+import type { ExtenderMetrics } from "../../extender/metrics.js";
+import type { ExtenderDeps, KubePorts } from "../../extender/runtime.js";
 
 export const DEFAULT_PORT = 8888;
 
@@ -45,11 +38,13 @@ function parsePort(value: string): number {
 }
 
 /** The config source: a watched file (hot reload, counted in the metrics) or the built-in defaults. */
-function configSource(
+async function configSource(
   opts: ServeOptions,
   logger: Logger,
   metrics: ExtenderMetrics,
-): { current(): TierfitConfig; close(): void } {
+): Promise<{ current(): TierfitConfig; close(): void }> {
+  const { defaultConfig } = await import("../../config/load.js");
+  const { watchConfig } = await import("../../config/watch.js");
   if (opts.config === undefined) {
     const config = defaultConfig();
     return { current: () => config, close: () => {} };
@@ -67,11 +62,20 @@ function configSource(
 }
 
 async function serve(opts: ServeOptions): Promise<void> {
-  const logger = pino({ name: "tierfit" });
+  const { readTlsFiles, reloadTlsOnChange, tlsPathsOf } = await import("../../extender/tls.js");
   const tlsPaths = tlsPathsOf(opts);
   const tls = tlsPaths && readTlsFiles(tlsPaths);
+  const { pino } = await import("pino");
+  const { buildAdminApp } = await import("../../extender/admin-app.js");
+  const { buildExtenderApp } = await import("../../extender/app.js");
+  const { startKubeCluster } = await import("../../extender/kube/index.js");
+  const { ExtenderMetrics } = await import("../../extender/metrics.js");
+  const { createRuntime } = await import("../../extender/runtime.js");
+  const { startLiveDemand } = await import("../../metrics/live-demand.js");
+  const { EMPTY_DEMAND } = await import("../../scoring/demand-snapshot.js");
+  const logger = pino({ name: "tierfit" });
   const metrics = new ExtenderMetrics();
-  const config = configSource(opts, logger, metrics);
+  const config = await configSource(opts, logger, metrics);
   let kube: (KubePorts & { stop(): Promise<void> }) | null = null;
   if (!opts.standalone) {
     try {

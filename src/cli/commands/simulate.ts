@@ -6,16 +6,9 @@
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { POLICY_NAMES } from "../../../sim/runs/policies.js";
-import { defaultScenario, loadScenario } from "../../../sim/scenario/load.js";
-import { mergeShards } from "../../../sim/sweep/merge.js";
-import { writeShardReport, writeSweepReport } from "../../../sim/sweep/outputs.js";
-import { lineProgress, quietProgress, type SweepProgress } from "../../../sim/sweep/progress.js";
-import { barProgress } from "../../../sim/sweep/progress-bar.js";
-import { parseShardSpec } from "../../../sim/sweep/shard.js";
-import { readShardFiles, shardFileFor } from "../../../sim/sweep/shard-file.js";
-import { runSweep } from "../../../sim/sweep/sweep.js";
+import type { SweepProgress } from "../../../sim/sweep/progress.js";
 import { TierfitError } from "../../errors.js";
+import { POLICY_NAMES } from "../../scoring/baselines/policy-names.js";
 
 interface SimulateOptions {
   scenario?: string;
@@ -89,18 +82,23 @@ export function registerSimulateCommand(program: Command): void {
     )
     .argument("<paths...>", "folders holding shard-*-of-*.json files, or the files themselves")
     .option("--out <dir>", "output folder (default: the first folder given)")
-    .action((paths: string[], opts: MergeOptions) => {
+    .action(async (paths: string[], opts: MergeOptions) => {
       // The root program hands options after the subcommand to `simulate` when it has one of the
       // same name, so `simulate merge DIR --out X` arrives as simulate's --out.
-      mergeAction(paths, { out: opts.out ?? (simulate.opts() as SimulateOptions).out });
+      await mergeAction(paths, { out: opts.out ?? (simulate.opts() as SimulateOptions).out });
     });
 }
 
 async function simulateAction(opts: SimulateOptions): Promise<void> {
+  const { parseShardSpec } = await import("../../../sim/sweep/shard.js");
+  const { defaultScenario, loadScenario } = await import("../../../sim/scenario/load.js");
+  const { runSweep } = await import("../../../sim/sweep/sweep.js");
+  const { writeShardReport, writeSweepReport } = await import("../../../sim/sweep/outputs.js");
+  const { shardFileFor } = await import("../../../sim/sweep/shard-file.js");
   const shard = opts.shard === undefined ? undefined : parseShardSpec(opts.shard);
   const workers = opts.workers === undefined ? undefined : parseWorkers(opts.workers);
   const scenario = opts.scenario === undefined ? defaultScenario() : loadScenario(opts.scenario);
-  const progress = progressFor(opts.quiet === true);
+  const progress = await progressFor(opts.quiet === true);
   const outcome = await runSweep({
     scenario,
     policies: opts.policies,
@@ -126,7 +124,10 @@ async function simulateAction(opts: SimulateOptions): Promise<void> {
   process.stdout.write(writeShardReport(out, file, scenario.kind));
 }
 
-function mergeAction(paths: readonly string[], opts: MergeOptions): void {
+async function mergeAction(paths: readonly string[], opts: MergeOptions): Promise<void> {
+  const { mergeShards } = await import("../../../sim/sweep/merge.js");
+  const { readShardFiles } = await import("../../../sim/sweep/shard-file.js");
+  const { writeSweepReport } = await import("../../../sim/sweep/outputs.js");
   const merged = mergeShards(readShardFiles(paths));
   const out = opts.out ?? defaultMergeOut(paths[0]);
   process.stdout.write(
@@ -152,8 +153,9 @@ function parseWorkers(text: string): number {
 }
 
 /** A bar on a terminal, a line per run in a log, nothing with --quiet. */
-function progressFor(quiet: boolean): SweepProgress {
+async function progressFor(quiet: boolean): Promise<SweepProgress> {
+  const { lineProgress, quietProgress } = await import("../../../sim/sweep/progress.js");
   if (quiet) return quietProgress;
-  if (process.stderr.isTTY) return barProgress(process.stderr);
+  if (process.stderr.isTTY) return (await import("../../../sim/sweep/progress-bar.js")).barProgress(process.stderr);
   return lineProgress((line) => process.stderr.write(`${line}\n`));
 }

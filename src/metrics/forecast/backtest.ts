@@ -4,7 +4,7 @@
  * scored by mean absolute error (in the series' own units, so it reads as "off by 3 requests/s"
  * and can be exported as a metric as is).
  */
-import { mean } from "mathjs";
+import mathjs from "mathjs/lib/browser/math.js";
 import type { Forecaster, ForecastMethod } from "./methods.js";
 import type { SeriesPoint } from "./series.js";
 
@@ -42,7 +42,7 @@ export function backtestErrors(
   const errors: Partial<Record<ForecastMethod, number>> = {};
   for (const [method, forecast] of Object.entries(forecasters) as [ForecastMethod, Forecaster][]) {
     const absolute = targets.map(({ index, end }) => Math.abs(forecast(end, series[index].t) - series[index].v));
-    errors[method] = Number(mean(absolute));
+    errors[method] = Number(mathjs.mean(absolute));
   }
   return errors;
 }

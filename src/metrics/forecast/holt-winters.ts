@@ -9,7 +9,7 @@
  * by minimising the one-step-ahead squared error over a small grid: at most 140 passes over
  * the series, cheaper and more predictable than a numerical optimiser.
  */
-import { mean } from "mathjs";
+import mathjs from "mathjs/lib/browser/math.js";
 import { normaliseSeries, type RegularSeries, type SeriesPoint, toRegularSteps } from "./series.js";
 
 export interface HoltWintersParams {
@@ -62,19 +62,19 @@ export function seasonLength(regular: RegularSeries, seasonSeconds: number | und
  */
 function initialState(x: readonly number[], m: number): State {
   if (m > 0) {
-    const mean1 = Number(mean(x.slice(0, m)));
-    const mean2 = Number(mean(x.slice(m, 2 * m)));
+    const mean1 = Number(mathjs.mean(x.slice(0, m)));
+    const mean2 = Number(mathjs.mean(x.slice(m, 2 * m)));
     const trend = (mean2 - mean1) / m;
     const line = (i: number) => mean1 + trend * (i - (m - 1) / 2);
     const season = new Float64Array(m);
     for (let j = 0; j < m; j++) season[j] = (x[j] - line(j) + x[j + m] - line(j + m)) / 2;
-    const offset = Number(mean(Array.from(season)));
+    const offset = Number(mathjs.mean(Array.from(season)));
     for (let j = 0; j < m; j++) season[j] -= offset;
     return { level: line(-1), trend, season };
   }
   const k = Math.min(x.length, TREND_START_POINTS);
   const meanI = (k - 1) / 2;
-  const meanX = Number(mean(x.slice(0, k)));
+  const meanX = Number(mathjs.mean(x.slice(0, k)));
   let num = 0;
   let den = 0;
   for (let i = 0; i < k; i++) {

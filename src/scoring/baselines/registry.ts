@@ -1,6 +1,4 @@
-/**
- * Every policy a simulation can compare, by name, with the line `--help` shows for it.
- */
+/** Every policy a simulation can compare, by name. */
 import type { TierfitConfig } from "../../config/schema.js";
 import { TierfitError } from "../../errors.js";
 import { type ScoringPolicy, tierfitPolicy } from "../policy.js";
@@ -14,42 +12,9 @@ import {
   kubeDefaultPolicy,
   randomPolicy,
 } from "./policies.js";
+import { isPolicyName, POLICY_NAMES } from "./policy-names.js";
 
-export const POLICY_NAMES = [
-  "kube-default",
-  "binpack",
-  "random",
-  "dotprod",
-  "gpu-clustering",
-  "gpu-packing",
-  "bestfit",
-  "fgd",
-  "tierfit",
-] as const;
-
-export type PolicyName = (typeof POLICY_NAMES)[number];
-
-export const POLICY_DESCRIPTIONS: Readonly<Record<PolicyName, string>> = {
-  "kube-default": "kube-scheduler defaults: least-allocated CPU/memory plus balanced allocation (spreads)",
-  binpack: "kube-scheduler MostAllocated over CPU, memory and GPUs (packs)",
-  random: "FGD paper baseline: a uniformly random feasible node and GPU (seeded)",
-  dotprod: "FGD paper baseline: Tetris dot product of free and requested CPU/GPU",
-  "gpu-clustering": "FGD paper baseline: keeps pods of one GPU shape together",
-  "gpu-packing": "FGD paper baseline: fills partly used GPUs, then used nodes, then idle ones",
-  bestfit: "FGD paper baseline: least CPU and GPU left over",
-  fgd: "FGD paper: fragmentation gradient descent over the typical pods",
-  tierfit: "tierfit's own policy: GPU memory, isolation tiers, live demand, fragmentation (config weights)",
-};
-
-export function isPolicyName(name: string): name is PolicyName {
-  return (POLICY_NAMES as readonly string[]).includes(name);
-}
-
-/** "  kube-default    kube-scheduler defaults: …", one line per policy. */
-export function describePolicies(): string {
-  const width = Math.max(...POLICY_NAMES.map((n) => n.length));
-  return POLICY_NAMES.map((n) => `  ${n.padEnd(width)}  ${POLICY_DESCRIPTIONS[n]}`).join("\n");
-}
+export { describePolicies, isPolicyName, POLICY_DESCRIPTIONS, POLICY_NAMES, type PolicyName } from "./policy-names.js";
 
 /** A fresh policy object (its caches are per run); `seed` drives the random baseline. */
 export function policyByName(name: string, config: TierfitConfig, opts: { readonly seed: number }): ScoringPolicy {
