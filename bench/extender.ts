@@ -190,7 +190,7 @@ export function benchDeps(): ExtenderDeps {
     now: () => Date.now(),
     kube: {
       cache: { ledger, synced: () => true, missing: () => [], ageMs: () => 0 },
-      binder: { bind: async () => {} },
+      binder: { bind: async () => ({ kind: "bound" }) },
       podSource: { getPod: async () => null },
     },
     // The decision lines are written, as in production, to a sink.

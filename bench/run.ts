@@ -1,10 +1,12 @@
 /**
- * `npm run bench`: runs every bench module and prints one table of figures. Each module
- * measures its own baseline in the same run, so ratios compare like with like on this machine.
+ * `npm run bench`: runs every bench module and prints one table of figures, then any summary
+ * lines the modules give (the bind bench's line comes last). Each module measures its own
+ * baseline in the same run, so ratios compare like with like on this machine.
  * Arguments pick modules by name: `npm run bench -- scoring engine`; `npm run bench -- simulator-1m`
  * runs the full 1M-pod, 10k-node synthetic run, which is left out by default.
  */
 import { benchCli } from "./cli.js";
+import { type BenchReport, benchBind } from "./bind.js";
 import { benchEngine } from "./engine.js";
 import { benchExtender } from "./extender.js";
 import { benchOpenbPolicies } from "./openb-policies.js";
@@ -22,7 +24,7 @@ interface BenchRow {
 /** `optIn` modules run only when named: the full 1M-pod, 10k-node synthetic run takes the better part of an hour. */
 const MODULES: readonly {
   readonly name: string;
-  readonly run: () => Promise<readonly BenchRow[]>;
+  readonly run: () => Promise<readonly BenchRow[] | BenchReport>;
   readonly optIn?: boolean;
 }[] = [
   { name: "engine", run: benchEngine },
@@ -31,6 +33,7 @@ const MODULES: readonly {
   { name: "redis-snapshot", run: benchRedisSnapshot },
   { name: "extender", run: benchExtender },
   { name: "cli", run: benchCli },
+  { name: "bind", run: () => benchBind() },
   { name: "simulator", run: () => benchSimulator({ syntheticPods: 100_000, syntheticNodes: 1_000 }) },
   { name: "simulator-1m", run: () => benchSimulator(), optIn: true },
 ];
@@ -62,12 +65,18 @@ async function main(): Promise<void> {
     return;
   }
   const rows: BenchRow[] = [];
+  const lines: string[] = [];
   for (const m of MODULES) {
     if (wanted.length > 0 ? !wanted.includes(m.name) : m.optIn) continue;
     console.error(`bench: ${m.name}…`);
-    rows.push(...(await m.run()));
+    const result = await m.run();
+    if ("lines" in result) {
+      rows.push(...result.rows);
+      lines.push(...result.lines);
+    } else rows.push(...result);
   }
   printTable(rows);
+  for (const line of lines) console.log(line);
 }
 
 await main();

@@ -191,6 +191,17 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Where live demand is kept (DESIGN §4): the bridge writes it, the extender reads it in the background. */
   redis: redisSchema.prefault({}),
+  /** The extender's use of the Kubernetes API. */
+  kube: z
+    .strictObject({
+      /** spec.schedulerName of the scheduler profiles that call tierfit: bind refuses any other pod. */
+      schedulerNames: z.array(z.string().min(1)).min(1).default(["tierfit"]),
+      /** Longest any API call may take (read at start); a bind makes at most three, well inside httpTimeout. */
+      apiTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+      /** Longest devices stay reserved for a bind whose outcome the API server has not shown. */
+      bindGraceSeconds: z.number().positive().max(3600).default(60),
+    })
+    .prefault({}),
 });
 
 export type TierfitConfig = z.infer<typeof configSchema>;

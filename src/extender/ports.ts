@@ -24,22 +24,37 @@ export interface ClusterCache {
   podKeyByUid?(uid: string): string | undefined;
 }
 
-/** The pod and node of one bind, as kube-scheduler names them. */
+/** The pod and node of one bind: the pod as tierfit read it from the API server. */
 export interface BindTarget {
   readonly podName: string;
   readonly podNamespace: string;
   readonly podUid: string;
+  /** The resourceVersion of the pod object the rules were checked on ("" when unknown). */
+  readonly resourceVersion: string;
   readonly node: string;
 }
 
+/**
+ * What became of a bind: `bound` (the API server has the pod on the node); `refused` (nothing was
+ * written: the devices can be released); `stale` (the pod changed since it was read: read it
+ * again); `in-doubt` (the API server has not shown whether the write applied: the devices stay
+ * reserved until it does).
+ */
+export type BindResult =
+  | { readonly kind: "bound" }
+  | { readonly kind: "refused" | "stale" | "in-doubt"; readonly reason: string };
+
 export interface Binder {
-  /** Annotates the pod with its device assignment, then creates the Binding; rejects on any API failure. */
-  bind(target: BindTarget, allocation: Allocation): Promise<void>;
+  /** Creates the Binding, carrying the device assignment, in one write; never rejects for an API failure. */
+  bind(target: BindTarget, allocation: Allocation): Promise<BindResult>;
 }
 
 export interface PodSource {
-  /** The pod as the API server has it now; null when it does not exist. */
-  getPod(namespace: string, name: string): Promise<V1Pod | null>;
+  /**
+   * The pod as the API server has it: from the informer when it holds the pod, else (or with
+   * `fresh`) read from the API server; null when it does not exist.
+   */
+  getPod(namespace: string, name: string, fresh?: boolean): Promise<V1Pod | null>;
 }
 
 /** Health of the live-demand source (Redis), for /readyz and /metrics. Absent when tierfit runs without Redis. */

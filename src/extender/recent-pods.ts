@@ -1,8 +1,8 @@
 /**
  * What the core read of the pods filter and prioritize saw, by UID, for a few minutes: prioritize
- * gets the same pod right after filter, and a bind request names only the pod, so keeping the
- * reading saves parsing quantities and annotations again, and an API round trip on the bind path.
- * Bounded in count and age. Only the reading is kept, not the v1 Pod: a pod kept a minute is
+ * gets the same pod right after filter, so keeping the reading saves parsing quantities and
+ * annotations again. Bounded in count and age. Bind never uses it: a request body is not the
+ * API server's truth (anyone who can reach the port can send one), so bind reads the pod itself. Only the reading is kept, not the v1 Pod: a pod kept a minute is
  * copied by two young-generation collections and then promoted, and the reading is a fraction of
  * the object kube-scheduler sends (managed fields, status, every container).
  */
@@ -49,17 +49,6 @@ export class RecentPods {
     const reading = this.byUid.get(pod.metadata?.uid ?? "")?.reading;
     if (!resourceVersion || reading?.config !== config) return undefined;
     return reading.resourceVersion === resourceVersion ? reading.request : undefined;
-  }
-
-  /** The pod's reading under `config`, for bind, if it is within its time to live. */
-  recall(uid: string, config: TierfitConfig, now: number): PodRequest | undefined {
-    const entry = this.byUid.get(uid);
-    if (entry === undefined) return undefined;
-    if (now - entry.seenAt > this.options.ttlMs) {
-      this.byUid.delete(uid);
-      return undefined;
-    }
-    return entry.reading.config === config ? entry.reading.request : undefined;
   }
 
   forget(uid: string): void {

@@ -1,22 +1,22 @@
 import { describe, expect, it } from "vitest";
 import type { Allocation } from "../../src/cluster/types.js";
-import type { Binder, BindTarget } from "../../src/extender/ports.js";
+import type { Binder, BindResult, BindTarget } from "../../src/extender/ports.js";
 import { STANDALONE_BIND_ERROR } from "../../src/extender/verbs/bind.js";
 import { makeHarness, occupy } from "./harness.js";
 import { gpuNode, gpuPod } from "./objects.js";
 
 const GIB_UNITS = 1024 * 1000;
 const POD = gpuPod({ name: "llm-0", uid: "uid-llm-0", gpuMemory: "20Gi", tier: "sandboxed", tenant: "team-a" });
-const bindArgs = (pod: string, node: string, uid = `uid-${pod}`) => ({
+const bindArgs = (pod: string, node: string, uid = `uid-${pod}`, namespace = "default") => ({
   PodName: pod,
-  PodNamespace: "default",
+  PodNamespace: namespace,
   PodUID: uid,
   Node: node,
 });
 
 describe("bind", () => {
-  it("reserves the devices, then annotates and binds through the Binder, for a pod filter saw", async () => {
-    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", gpus: 2, tier: "sandboxed" })] });
+  it("reads the pod from the API side, reserves its devices, and binds through the Binder", async () => {
+    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", gpus: 2, tier: "sandboxed" })], apiPods: [POD] });
     occupy(h, "default/other", "node-a", [{ index: 0, gib: 30 }], "default", 1);
     await h.post("filter", { Pod: POD, NodeNames: ["node-a"] });
     const res = await h.post("bind", bindArgs("llm-0", "node-a"));
@@ -32,13 +32,19 @@ describe("bind", () => {
     };
     expect(h.binds).toEqual([
       {
-        target: { podName: "llm-0", podNamespace: "default", podUid: "uid-llm-0", node: "node-a" },
+        target: {
+          podName: "llm-0",
+          podNamespace: "default",
+          podUid: "uid-llm-0",
+          resourceVersion: POD.metadata!.resourceVersion,
+          node: "node-a",
+        },
         allocation: expected,
       },
     ]);
     // The reservation stays in the ledger until the informer confirms the bound pod.
     expect(h.ledger.allocation("default/llm-0")).toEqual(expected);
-    expect(h.podLookups).toEqual([]);
+    expect(h.podLookups).toEqual(["default/llm-0"]);
     expect(h.logs.find((l) => l.verb === "bind")).toMatchObject({
       pod: "default/llm-0",
       node: "node-a",
@@ -47,12 +53,65 @@ describe("bind", () => {
     });
   });
 
-  it("fetches the pod through the PodSource when filter never saw it", async () => {
-    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", tier: "sandboxed" })], apiPods: [POD] });
-    const res = await h.post("bind", bindArgs("llm-0", "node-a"));
-    expect(res.json).toEqual({ Error: "" });
-    expect(h.podLookups).toEqual(["default/llm-0"]);
-    expect(h.binds.map((b) => b.allocation.devices)).toEqual([[{ index: 0, units: 20 * GIB_UNITS }]]);
+  it("decides from the pod's API object, never from a filter body: a forged tier or tenant changes nothing", async () => {
+    // The real pod needs the hypervisor tier and belongs to team-a.
+    const real = gpuPod({
+      name: "secret-0",
+      namespace: "team-a",
+      tier: "hypervisor",
+      tenant: "team-a",
+      gpuMemory: "10Gi",
+    });
+    const h = makeHarness({
+      nodes: [
+        gpuNode({ name: "shared", gpus: 2, tier: "shared-kernel" }),
+        gpuNode({ name: "vm", gpus: 2, tier: "hypervisor" }),
+      ],
+      apiPods: [real],
+    });
+    // Another tenant already holds half of a GPU on the hypervisor node.
+    occupy(h, "default/other", "vm", [{ index: 0, gib: 10 }], "team-b", 1);
+    // A forged filter body: the same UID, the tier annotation removed, another tenant claimed.
+    const forged = gpuPod({ name: "secret-0", namespace: "team-a", tenant: "team-b", gpuMemory: "10Gi" });
+    expect((await h.post("filter", { Pod: forged, NodeNames: ["shared", "vm"] })).json).toMatchObject({
+      NodeNames: ["shared", "vm"],
+    });
+    expect((await h.post("bind", bindArgs("secret-0", "shared", "uid-secret-0", "team-a"))).json).toEqual({
+      Error:
+        "cannot bind team-a/secret-0 to shared: needs tier hypervisor (annotation tierfit.io/isolation-tier=hypervisor); node is shared-kernel (label tierfit.io/isolation-tier=shared-kernel)",
+    });
+    expect(h.binds).toEqual([]);
+    // On the hypervisor node it gets a device of its own, not a share of the one another tenant uses
+    // (where the forged tenant, team-b, would have been packed).
+    expect((await h.post("bind", bindArgs("secret-0", "vm", "uid-secret-0", "team-a"))).json).toEqual({ Error: "" });
+    expect(h.binds.map((b) => [b.allocation.tenant, b.allocation.devices.map((d) => d.index)])).toEqual([
+      ["team-a", [1]],
+    ]);
+    expect(h.ledger.conflicts()).toEqual([]);
+  });
+
+  it("refuses a pod of another scheduler, a pod already bound, and binds while the cache is not complete", async () => {
+    const other = gpuPod({ name: "plain-0", schedulerName: "default-scheduler" });
+    const bound = gpuPod({ name: "done-0", nodeName: "node-a" });
+    const h = makeHarness({ nodes: [gpuNode({ name: "node-a", tier: null })], apiPods: [other, bound] });
+    expect((await h.post("bind", bindArgs("plain-0", "node-a"))).json).toEqual({
+      Error:
+        'cannot bind default/plain-0: its schedulerName is "default-scheduler", and tierfit binds only pods of the scheduler profiles that use it (kube.schedulerNames: tierfit)',
+    });
+    expect((await h.post("bind", bindArgs("done-0", "node-a"))).json).toEqual({
+      Error: "cannot bind default/done-0: the pod is already bound to node node-a",
+    });
+    const starting = makeHarness({
+      nodes: [gpuNode({ name: "node-a", tier: null })],
+      apiPods: [POD],
+      synced: false,
+      missing: ["pod informer has not completed its first list"],
+    });
+    expect((await starting.post("bind", bindArgs("llm-0", "node-a"))).json).toEqual({
+      Error:
+        "cannot bind default/llm-0: tierfit's cluster cache is not complete yet (pod informer has not completed its first list)",
+    });
+    expect([...h.binds, ...starting.binds]).toEqual([]);
   });
 
   it("answers with an Error when the pod is gone or was recreated", async () => {
@@ -80,12 +139,14 @@ describe("bind", () => {
     expect(h.ledger.allocation("default/llm-0")).toBeUndefined();
   });
 
-  it("releases the reservation when the API write fails", async () => {
+  it("releases the reservation when the API write is refused, and keeps it while its outcome is unknown", async () => {
     const failing: Binder = {
       async bind() {
-        throw new Error(
-          'pods "llm-0" is forbidden: User "system:serviceaccount:kube-system:tierfit" cannot create pods/binding',
-        );
+        return {
+          kind: "refused",
+          reason:
+            'binding default/llm-0 to node-a failed: pods "llm-0" is forbidden: User "system:serviceaccount:kube-system:tierfit" cannot create pods/binding',
+        };
       },
     };
     const h = makeHarness({ nodes: [gpuNode({ name: "node-a", tier: "sandboxed" })], apiPods: [POD], binder: failing });
@@ -99,6 +160,46 @@ describe("bind", () => {
     });
     expect(h.ledger.allocation("default/llm-0")).toBeUndefined();
     expect(h.ledger.node("node-a")?.devices.map((d) => d.freeUnits)).toEqual(Array(8).fill(40960 * 1000));
+
+    const unknown = "binding pod default/llm-0 to node node-a failed: no answer from the API server within 2000 ms";
+    const doubtful: Binder = {
+      async bind() {
+        return { kind: "in-doubt", reason: unknown };
+      },
+    };
+    const d = makeHarness({
+      nodes: [gpuNode({ name: "node-a", tier: "sandboxed" })],
+      apiPods: [POD],
+      binder: doubtful,
+    });
+    expect((await d.post("bind", bindArgs("llm-0", "node-a"))).json).toEqual({ Error: unknown });
+    expect(d.ledger.allocation("default/llm-0")?.devices).toEqual([{ index: 0, units: 20 * GIB_UNITS }]);
+    // kube-scheduler's retry is refused while the first outcome is unknown: the device is never given twice.
+    expect((await d.post("bind", bindArgs("llm-0", "node-a"))).json).toEqual({
+      Error:
+        "cannot bind default/llm-0: an earlier bind of this pod to node node-a is not settled yet (the API server has not shown whether it applied); its devices stay reserved until it does",
+    });
+  });
+
+  it("reads the pod afresh and checks again when the API server says it changed since it was read", async () => {
+    const reads: boolean[] = [];
+    const results: BindResult[] = [{ kind: "stale", reason: "the pod changed" }, { kind: "bound" }];
+    const targets: BindTarget[] = [];
+    const h = makeHarness({
+      nodes: [gpuNode({ name: "node-a", tier: "sandboxed" })],
+      apiPods: [POD],
+      binder: {
+        async bind(target) {
+          targets.push(target);
+          return results.shift()!;
+        },
+      },
+      onGetPod: (fresh) => reads.push(fresh),
+    });
+    expect((await h.post("bind", bindArgs("llm-0", "node-a"))).json).toEqual({ Error: "" });
+    expect(reads).toEqual([false, true]);
+    expect(targets).toHaveLength(2);
+    expect(h.ledger.allocation("default/llm-0")?.node).toBe("node-a");
   });
 
   it("lets only one of two pods racing for one device-sized gap win; the other gets an Error", async () => {
@@ -108,6 +209,7 @@ describe("bind", () => {
         slow.calls.push(target);
         // The API write takes a while: the second bind arrives while the first is in flight.
         await new Promise((r) => setTimeout(r, 20));
+        return { kind: "bound" };
       },
     };
     const podA = gpuPod({ name: "race-a", tier: "sandboxed", tenant: "team-a" });
@@ -159,6 +261,7 @@ describe("bind", () => {
       podName: "bind-gpu-pod",
       podNamespace: "default",
       podUid: "6abca957-50be-492e-ab47-cf5c8eb92688",
+      resourceVersion: pod.metadata!.resourceVersion,
       node: "fake-gpu-node-c",
     });
     expect(h.binds[0].allocation.devices).toEqual([{ index: 0, units: 40960 * 1000 }]);

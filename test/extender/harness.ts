@@ -36,6 +36,8 @@ export interface HarnessOptions {
   readonly now?: ExtenderDeps["now"];
   /** Serve HTTPS (mutual with a client CA) once listening. */
   readonly tls?: ExtenderDeps["tls"];
+  /** Told of every pod read, with whether it bypassed the informer. */
+  readonly onGetPod?: (fresh: boolean) => void;
 }
 
 export interface Harness {
@@ -59,12 +61,14 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const binder: Binder = opts.binder ?? {
     async bind(target, allocation) {
       binds.push({ target, allocation });
+      return { kind: "bound" };
     },
   };
   const apiPods = new Map((opts.apiPods ?? []).map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
   const podSource: PodSource = {
-    async getPod(namespace, name) {
+    async getPod(namespace, name, fresh = false) {
       podLookups.push(`${namespace}/${name}`);
+      opts.onGetPod?.(fresh);
       return apiPods.get(`${namespace}/${name}`) ?? null;
     },
   };

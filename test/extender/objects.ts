@@ -62,6 +62,8 @@ export interface PodSpec {
   readonly memory?: string;
   readonly annotations?: Record<string, string>;
   readonly nodeName?: string;
+  /** spec.schedulerName; default "tierfit", the profile the shipped config names. */
+  readonly schedulerName?: string;
 }
 
 export function gpuPod(spec: PodSpec): V1Pod {
@@ -81,5 +83,6 @@ export function gpuPod(spec: PodSpec): V1Pod {
   resources.requests.cpu = spec.cpu ?? "1";
   resources.requests.memory = spec.memory ?? "1Gi";
   if (spec.nodeName) pod.spec.nodeName = spec.nodeName;
+  pod.spec.schedulerName = spec.schedulerName ?? "tierfit";
   return pod as V1Pod;
 }

@@ -1,7 +1,6 @@
 /**
- * What was read of the pods filter and prioritize saw: bind recalls it by UID within its time to
- * live under the same config, and prioritize reuses it only for the very same object (UID and
- * resourceVersion) under the very same config.
+ * What was read of the pods filter and prioritize saw: prioritize reuses it only for the very same
+ * object (UID and resourceVersion) under the very same config, within its time to live.
  */
 import { describe, expect, it } from "vitest";
 import { podRequestFromV1 } from "../../src/cluster/pod-request.js";
@@ -38,12 +37,13 @@ describe("RecentPods", () => {
     expect(pods.readingOf(versioned(undefined), CONFIG)).toBeUndefined();
   });
 
-  it("recalls a pod's reading for bind within its time to live under the same config, and bounds how many it keeps", () => {
+  it("forgets readings past their time to live, and bounds how many it keeps", () => {
     const pods = new RecentPods({ ttlMs: 1000, capacity: 2 });
     const first = remembered(pods, versioned("1"), 0);
-    expect(pods.recall(first.uid, CONFIG, 999)).toBe(first);
-    expect(pods.recall(first.uid, testConfig(), 999)).toBeUndefined();
-    expect(pods.recall(first.uid, CONFIG, 1001)).toBeUndefined();
+    expect(pods.readingOf(versioned("1"), CONFIG)).toBe(first);
+    const late = podRequestFromV1(gpuPod({ name: "late", tenant: "team-a" }), CONFIG);
+    pods.remember({ config: CONFIG, request: late, resourceVersion: "" }, 1001); // evicts what is too old
+    expect(pods.readingOf(versioned("1"), CONFIG)).toBeUndefined();
     for (const name of ["a", "b", "c"]) {
       const request = podRequestFromV1(gpuPod({ name, tenant: "team-a" }), CONFIG);
       pods.remember({ config: CONFIG, request, resourceVersion: "" }, 2000);

@@ -2,11 +2,16 @@
  * A local Kubernetes API server speaking the real list/watch protocol for nodes and pods, so the
  * extender's informers and binder are tested against the wire, not against mocks: lists carry
  * `metadata.resourceVersion`, `?watch=true` streams newline-delimited watch events over a chunked
- * response, a too-old resourceVersion gets a 410 `Expired` ERROR event, field selectors emit
- * ADDED/DELETED when an object starts/stops matching (as the API server does), the pods/binding
- * subresource sets `spec.nodeName`, and every request is recorded for assertions.
+ * response (ended after `timeoutSeconds`), a too-old resourceVersion gets a 410 `Expired` ERROR
+ * event, field selectors emit ADDED/DELETED when an object starts/stops matching (as the API
+ * server does), the pods/binding subresource works as kube-apiserver's BindingREST does (UID and
+ * resourceVersion preconditions; the Binding's annotations merged into the pod in the same write
+ * that sets `spec.nodeName` and the PodScheduled condition), every request is recorded and every
+ * TCP connection counted for assertions, and faults can be injected (an error status, a request
+ * that hangs, a connection reset, each before or after the write is applied).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
 
@@ -37,12 +42,33 @@ interface Watcher {
   readonly res: ServerResponse;
 }
 
-interface Failure {
-  remaining: number;
-  readonly method: string | undefined;
+/** Which requests a fault hits: method, path, and for GETs on a collection a list or a watch. */
+export interface RequestMatch {
+  readonly method?: string;
   readonly path: RegExp;
-  readonly status: number;
-  readonly message: string;
+  /** true: only watches; false: only plain requests (lists, gets, writes). */
+  readonly watch?: boolean;
+}
+
+/**
+ * What an injected fault does: answer with an error Status, never answer (the connection stays
+ * open until the client gives up), or reset the connection without an answer. `applied`: the
+ * write is carried out first, so the fault hides a success (a lost reply).
+ */
+export type Fault =
+  | { readonly kind: "status"; readonly status: number; readonly message: string; readonly applied?: boolean }
+  | { readonly kind: "hang"; readonly applied?: boolean }
+  | { readonly kind: "reset"; readonly applied?: boolean };
+
+interface Injected {
+  remaining: number;
+  readonly match: RequestMatch;
+  readonly fault: Fault;
+}
+
+export interface FakeKubeApiOptions {
+  /** Serve HTTPS with this PEM certificate and key; the kubeConfig() trusts the certificate. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 const KIND_INFO: Record<Kind, { kind: string; listKind: string }> = {
@@ -66,34 +92,46 @@ export class FakeKubeApi {
   private readonly objects: Record<Kind, Map<string, KubeObject>> = { nodes: new Map(), pods: new Map() };
   private readonly history: StoredEvent[] = [];
   private readonly watchers = new Set<Watcher>();
-  private readonly failures: Failure[] = [];
+  private readonly faults: Injected[] = [];
+  /** Responses of requests told to hang, ended by close(). */
+  private readonly hung = new Set<ServerResponse>();
   private rv = 1;
+  /** TCP connections accepted since start. */
+  connections = 0;
   /** Watches from a resourceVersion below this get 410 Expired, as after an etcd compaction. */
   private compactedBelow = 0;
 
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    private readonly caCert: string | undefined,
   ) {}
 
-  static async start(): Promise<FakeKubeApi> {
+  static async start(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
     let api: FakeKubeApi | undefined;
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       api!.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, statusBody(500, String(err)));
       });
+    };
+    const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
+    server.on("connection", () => {
+      if (api) api.connections++;
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    api = new FakeKubeApi(server, `http://127.0.0.1:${port}`);
+    api = new FakeKubeApi(server, `${options.tls ? "https" : "http"}://127.0.0.1:${port}`, options.tls?.cert);
     return api;
   }
 
   /** A KubeConfig whose current context points at this server, without credentials. */
   kubeConfig(): KubeConfig {
     const kc = new KubeConfig();
+    const cluster = this.caCert
+      ? { name: "fake", server: this.url, caData: Buffer.from(this.caCert).toString("base64") }
+      : { name: "fake", server: this.url, skipTLSVerify: true };
     kc.loadFromOptions({
-      clusters: [{ name: "fake", server: this.url, skipTLSVerify: true }],
+      clusters: [cluster],
       users: [{ name: "tester" }],
       contexts: [{ name: "fake", cluster: "fake", user: "tester" }],
       currentContext: "fake",
@@ -102,6 +140,8 @@ export class FakeKubeApi {
   }
 
   async close(): Promise<void> {
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
     for (const w of this.watchers) w.res.destroy();
     this.watchers.clear();
     this.server.closeAllConnections();
@@ -193,8 +233,18 @@ export class FakeKubeApi {
   }
 
   /** The next `times` requests matching `method` and `path` get `status` with a Status `message`. */
-  failRequests(times: number, match: { method?: string; path: RegExp }, status = 500, message = "injected failure") {
-    this.failures.push({ remaining: times, method: match.method, path: match.path, status, message });
+  failRequests(times: number, match: RequestMatch, status = 500, message = "injected failure") {
+    this.inject(times, match, { kind: "status", status, message });
+  }
+
+  /** The next `times` requests that match suffer `fault`. */
+  inject(times: number, match: RequestMatch, fault: Fault): void {
+    this.faults.push({ remaining: times, match, fault });
+  }
+
+  /** Requests told to hang that are still open. */
+  hungCount(): number {
+    return this.hung.size;
   }
 
   /** Recorded requests, optionally only those of one method whose path matches. */
@@ -258,26 +308,44 @@ export class FakeKubeApi {
     const contentType = req.headers["content-type"];
     const method = req.method ?? "GET";
     this.requests.push({ method, path: url.pathname, query, contentType, body: raw ? JSON.parse(raw) : undefined });
-    const reply = this.route(method, url.pathname, query, contentType, raw, res);
-    if (reply) sendJson(res, reply.code, reply.body);
+    const isWatch = query.watch === "true" || query.watch === "1";
+    const injected = this.faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        (!f.match.method || f.match.method === method) &&
+        f.match.path.test(url.pathname) &&
+        (f.match.watch === undefined || f.match.watch === isWatch),
+    );
+    if (injected) injected.remaining--;
+    const fault = injected?.fault;
+    if (fault && !fault.applied) {
+      this.suffer(fault, res);
+      return;
+    }
+    // An applied fault lets the write happen and hides its reply (a watch is not started).
+    const reply = this.route(method, url.pathname, query, contentType, raw, fault ? null : res);
+    if (fault) this.suffer(fault, res);
+    else if (reply) sendJson(res, reply.code, reply.body);
   }
 
-  /** The reply to send, or null when the request became a watch stream. */
+  private suffer(fault: Fault, res: ServerResponse): void {
+    if (fault.kind === "status") sendJson(res, fault.status, statusBody(fault.status, fault.message));
+    else if (fault.kind === "reset") res.socket?.destroy();
+    else {
+      this.hung.add(res);
+      res.on("close", () => this.hung.delete(res));
+    }
+  }
+
+  /** The reply to send, or null when the request became a watch stream (`res` null: no stream). */
   private route(
     method: string,
     path: string,
     query: Record<string, string>,
     contentType: string | undefined,
     raw: string,
-    res: ServerResponse,
+    res: ServerResponse | null,
   ): Reply | null {
-    const failure = this.failures.find(
-      (f) => f.remaining > 0 && (!f.method || f.method === method) && f.path.test(path),
-    );
-    if (failure) {
-      failure.remaining--;
-      return fail(failure.status, failure.message);
-    }
     const collection = /^\/api\/v1\/(nodes|pods)$/.exec(path);
     if (collection && method === "GET") return this.listOrWatch(collection[1] as Kind, query, res);
     const pod = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)(\/binding)?$/.exec(path);
@@ -290,7 +358,7 @@ export class FakeKubeApi {
     return fail(404, `the server could not find the requested resource (${method} ${path})`);
   }
 
-  private listOrWatch(kind: Kind, query: Record<string, string>, res: ServerResponse): Reply | null {
+  private listOrWatch(kind: Kind, query: Record<string, string>, res: ServerResponse | null): Reply | null {
     if (query.labelSelector) return fail(400, "the fake API server does not support labelSelector");
     let matches: (obj: KubeObject) => boolean;
     try {
@@ -299,7 +367,7 @@ export class FakeKubeApi {
       return fail(400, (err as Error).message);
     }
     if (query.watch === "true" || query.watch === "1") {
-      this.watch(kind, matches, query.resourceVersion, res);
+      if (res) this.watch(kind, matches, query.resourceVersion, Number(query.timeoutSeconds ?? 0), res);
       return null;
     }
     const items = [...this.objects[kind].values()].filter(matches);
@@ -307,7 +375,13 @@ export class FakeKubeApi {
     return { code: 200, body: { kind: KIND_INFO[kind].listKind, apiVersion: "v1", metadata, items } };
   }
 
-  private watch(kind: Kind, matches: (obj: KubeObject) => boolean, rvText: string | undefined, res: ServerResponse) {
+  private watch(
+    kind: Kind,
+    matches: (obj: KubeObject) => boolean,
+    rvText: string | undefined,
+    timeoutSeconds: number,
+    res: ServerResponse,
+  ) {
     res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
     res.flushHeaders();
     const from = rvText ? Number(rvText) : this.rv;
@@ -319,7 +393,12 @@ export class FakeKubeApi {
     }
     for (const e of this.history) if (e.kind === kind && e.rv > from) this.send(watcher, e);
     this.watchers.add(watcher);
-    res.on("close", () => this.watchers.delete(watcher));
+    // As the API server does: a watch with timeoutSeconds ends cleanly after that long.
+    const timer = timeoutSeconds > 0 ? setTimeout(() => res.end(), timeoutSeconds * 1000) : null;
+    res.on("close", () => {
+      if (timer) clearTimeout(timer);
+      this.watchers.delete(watcher);
+    });
   }
 
   private getPod(namespace: string, name: string): Reply {
@@ -341,8 +420,12 @@ export class FakeKubeApi {
     return { code: 200, body: { kind: "Pod", apiVersion: "v1", ...this.putPod(patched) } };
   }
 
+  /** kube-apiserver's BindingREST: preconditions, then nodeName, annotations and PodScheduled in one write. */
   private bind(namespace: string, name: string, raw: string): Reply {
-    const binding = JSON.parse(raw) as { metadata?: { name?: string; uid?: string }; target?: { name?: string } };
+    const binding = JSON.parse(raw) as {
+      metadata?: { name?: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> };
+      target?: { name?: string };
+    };
     const pod = this.pod(namespace, name);
     if (!pod) return fail(404, `pods "${name}" not found`);
     const conflict = `Operation cannot be fulfilled on pods/binding "${name}"`;
@@ -350,14 +433,30 @@ export class FakeKubeApi {
       return fail(400, `Binding.metadata.name "${binding.metadata?.name}" does not match "${name}"`);
     }
     if (!binding.target?.name) return fail(422, "Binding.target.name: Required value");
-    if (binding.metadata.uid && binding.metadata.uid !== pod.metadata?.uid) {
-      const uids = `UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata?.uid}`;
+    const meta = binding.metadata;
+    if (meta.uid && meta.uid !== pod.metadata?.uid) {
+      const uids = `UID in precondition: ${meta.uid}, UID in object meta: ${pod.metadata?.uid}`;
       return fail(409, `${conflict}: Precondition failed: ${uids}`);
+    }
+    if (meta.resourceVersion && meta.resourceVersion !== pod.metadata?.resourceVersion) {
+      const rvs = `ResourceVersion in precondition: ${meta.resourceVersion}, ResourceVersion in object meta: ${pod.metadata?.resourceVersion}`;
+      return fail(409, `${conflict}: Precondition failed: ${rvs}`);
+    }
+    if (pod.metadata?.deletionTimestamp) {
+      return fail(409, `${conflict}: pod ${name} is being deleted, cannot be assigned to a host`);
     }
     if (pod.spec?.nodeName) {
       return fail(409, `${conflict}: pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
     }
-    this.putPod({ ...pod, spec: { ...pod.spec!, nodeName: binding.target.name } });
+    const annotations = { ...pod.metadata?.annotations, ...meta.annotations };
+    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== "PodScheduled");
+    conditions.push({ type: "PodScheduled", status: "True", lastTransitionTime: new Date() });
+    this.putPod({
+      ...pod,
+      metadata: { ...pod.metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      spec: { ...pod.spec!, nodeName: binding.target.name },
+      status: { ...pod.status, conditions },
+    });
     return { code: 201, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 } };
   }
 }

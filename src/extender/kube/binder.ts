@@ -1,57 +1,204 @@
 /**
- * Binding the way kube-scheduler's DefaultBinder does it, with the device assignment written
- * first: the pod is annotated with its GPU devices (a JSON merge patch), then the Binding is
- * created on the pods/binding subresource with the pod's UID as a precondition. Annotating first
- * means the pod never runs without its assignment being readable by the device plugin or by a
- * restarted tierfit. The pod is a reservation from the moment bind starts until the pod informer
- * sees it scheduled, so a relist in between does not drop its allocation.
+ * Binding in one write: the Binding carries the device assignment as an annotation, which the API
+ * server merges into the pod in the same atomic update that sets spec.nodeName, and the pod's UID
+ * and resourceVersion as preconditions, so it applies only to the very object whose rules bind
+ * checked (kube-apiserver's BindingREST; DESIGN §6). The pod is a reservation from the moment bind
+ * starts until the pod informer sees it scheduled.
+ *
+ * A failure that does not say whether the write was applied (a timeout, a reset connection, a
+ * 5xx) releases nothing: the Binding is sent once more, which is safe because the preconditions
+ * let at most one of the two apply, and if that does not settle it, the pod is read back. Devices
+ * are released only once the API server has shown that the pod is not bound there.
  */
-import { type CoreV1Api, PatchStrategy, setHeaderOptions, type V1Binding } from "@kubernetes/client-node";
+import type { CoreV1Api, V1Binding, V1Pod } from "@kubernetes/client-node";
+import type { Logger } from "pino";
 import { formatDeviceAnnotation, GPU_DEVICES_ANNOTATION } from "../../cluster/device-annotation.js";
+import type { AllocationLedger } from "../../cluster/ledger.js";
 import type { Allocation } from "../../cluster/types.js";
-import type { Binder, BindTarget } from "../ports.js";
-import { apiErrorMessage } from "./api-error.js";
-import type { Reservations } from "./reservations.js";
+import type { Binder, BindResult, BindTarget } from "../ports.js";
+import { apiErrorMessage, apiStatusCode } from "./api-error.js";
+import type { Reservation, Reservations } from "./reservations.js";
 
-export function bindingFor(target: BindTarget): V1Binding {
+export function bindingFor(target: BindTarget, allocation: Allocation): V1Binding {
+  const annotations =
+    allocation.devices.length === 0
+      ? undefined
+      : { [GPU_DEVICES_ANNOTATION]: formatDeviceAnnotation(allocation.devices) };
   return {
     apiVersion: "v1",
     kind: "Binding",
-    metadata: { name: target.podName, namespace: target.podNamespace, uid: target.podUid },
+    metadata: {
+      name: target.podName,
+      namespace: target.podNamespace,
+      uid: target.podUid,
+      ...(target.resourceVersion ? { resourceVersion: target.resourceVersion } : {}),
+      ...(annotations ? { annotations } : {}),
+    },
     target: { apiVersion: "v1", kind: "Node", name: target.node },
   };
 }
 
-/** The merge patch that records the device assignment; null for a pod that holds no GPU. */
-export function deviceAnnotationPatch(allocation: Allocation): object | null {
-  if (allocation.devices.length === 0) return null;
-  return { metadata: { annotations: { [GPU_DEVICES_ANNOTATION]: formatDeviceAnnotation(allocation.devices) } } };
+/** What a failed API call says about whether it was applied. */
+export type FailureKind = "not-applied" | "conflict" | "unknown";
+
+/** Network errors raised before a request could reach the API server. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_TLS_CERT_ALTNAME_INVALID"]);
+
+export function failureKind(err: unknown): FailureKind {
+  const status = apiStatusCode(err);
+  if (status === 409) return "conflict";
+  if (status !== null) return status >= 500 ? "unknown" : "not-applied";
+  const code = (err as { code?: unknown; errno?: unknown } | null)?.code;
+  return typeof code === "string" && NOT_SENT.has(code) ? "not-applied" : "unknown";
 }
 
-export function apiBinder(api: CoreV1Api, reservations: Reservations, clock: () => number): Binder {
-  return {
-    async bind(target: BindTarget, allocation: Allocation): Promise<void> {
-      const { podName: name, podNamespace: namespace } = target;
-      const key = `${namespace}/${name}`;
-      reservations.reserve(key, target.podUid, clock());
-      const patch = deviceAnnotationPatch(allocation);
-      try {
-        if (patch) {
-          await api.patchNamespacedPod(
-            { name, namespace, body: patch },
-            setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-          );
-        }
-      } catch (err) {
-        reservations.drop(key);
-        throw new Error(`annotating pod ${key} with its GPU devices failed: ${apiErrorMessage(err)}`);
+export interface ApiBinderOptions {
+  readonly api: CoreV1Api;
+  readonly reservations: Reservations;
+  readonly ledger: AllocationLedger;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  /**
+   * How long a reservation may wait for the pod informer (or, in doubt, for the API server) before
+   * the API server is asked; an unknown outcome is settled by then at the latest.
+   */
+  readonly graceMs: number;
+  /** How often a Binding whose outcome is unknown is sent again until the grace ends. */
+  readonly retryMs: number;
+}
+
+const BOUND: BindResult = { kind: "bound" };
+
+export class ApiBinder implements Binder {
+  constructor(private readonly opts: ApiBinderOptions) {}
+
+  async bind(target: BindTarget, allocation: Allocation): Promise<BindResult> {
+    const key = `${target.podNamespace}/${target.podName}`;
+    const binding = bindingFor(target, allocation);
+    const { reservations, clock } = this.opts;
+    reservations.reserve(key, target.podUid, clock(), binding);
+    const reservation = reservations.get(key)!;
+    const result = await this.send(key, binding, target.node, true);
+    this.apply(key, reservation, result);
+    return result;
+  }
+
+  /**
+   * Settles reservations whose time has come: a Binding in doubt is sent again until the grace
+   * ends; after that (and for a bound pod the informer never confirmed) the API server decides.
+   */
+  async settleDue(): Promise<void> {
+    const now = this.opts.clock();
+    for (const [key, r] of this.opts.reservations.due(now)) {
+      if (r.binding === null) continue;
+      r.checkAt = null; // in hand: not picked again while this settles
+      const node = r.binding.target.name ?? "";
+      const result =
+        r.inDoubt && r.deadline !== null && now < r.deadline
+          ? await this.send(key, r.binding, node, false)
+          : await this.verify(key, r.binding, node);
+      if (this.apply(key, r, result) && (result.kind === "refused" || result.kind === "stale")) {
+        this.opts.ledger.release(key);
+        this.opts.logger.warn({ pod: key, node }, `released the devices reserved for pod ${key}: ${result.reason}`);
       }
-      try {
-        await api.createNamespacedPodBinding({ name, namespace, body: bindingFor(target) });
-      } catch (err) {
-        reservations.drop(key);
-        throw new Error(`binding pod ${key} to node ${target.node} failed: ${apiErrorMessage(err)}`);
+    }
+  }
+
+  /** Records what became of a reservation, unless the informer settled it meanwhile; true when recorded. */
+  private apply(key: string, r: Reservation, result: BindResult): boolean {
+    const { reservations, clock, graceMs, retryMs } = this.opts;
+    if (reservations.get(key) !== r) return false;
+    const now = clock();
+    if (result.kind === "bound") {
+      r.inDoubt = false;
+      r.checkAt = now + graceMs;
+    } else if (result.kind === "in-doubt") {
+      r.inDoubt = true;
+      r.deadline ??= now + graceMs;
+      r.checkAt = Math.min(now + retryMs, r.deadline);
+    } else {
+      reservations.drop(key);
+    }
+    return true;
+  }
+
+  private async send(key: string, binding: V1Binding, node: string, retry: boolean): Promise<BindResult> {
+    const { name = "", namespace = "" } = binding.metadata ?? {};
+    try {
+      await this.opts.api.createNamespacedPodBinding({ name, namespace, body: binding });
+      return BOUND;
+    } catch (err) {
+      const failure = `binding pod ${key} to node ${node} failed: ${apiErrorMessage(err)}`;
+      const kind = failureKind(err);
+      if (kind === "not-applied") return { kind: "refused", reason: failure };
+      if (kind === "unknown" && retry) {
+        this.opts.logger.warn(
+          { pod: key, node },
+          `${failure}; sending the Binding again (at most one of the two can apply)`,
+        );
+        return this.send(key, binding, node, false);
       }
-    },
-  };
+      return this.resolve(binding, node, failure, kind);
+    }
+  }
+
+  /** After a conflict or an unknown outcome: the pod as the API server has it now decides. */
+  private async resolve(binding: V1Binding, node: string, failure: string, kind: FailureKind): Promise<BindResult> {
+    let pod: V1Pod | null;
+    try {
+      pod = await this.readPod(binding);
+    } catch (err) {
+      return this.inDoubt(`${failure}; reading the pod back failed too (${apiErrorMessage(err)})`);
+    }
+    const decided = decide(binding, node, pod, failure);
+    if (decided !== null) return decided;
+    if (kind === "conflict") {
+      const rv = pod?.metadata?.resourceVersion;
+      return { kind: "stale", reason: `${failure} (the pod changed since it was read: resourceVersion ${rv})` };
+    }
+    return this.inDoubt(failure);
+  }
+
+  /** At the end of the grace, or for a bound pod the informer never showed: bound there, or released. */
+  private async verify(key: string, binding: V1Binding, node: string): Promise<BindResult> {
+    let pod: V1Pod | null;
+    try {
+      pod = await this.readPod(binding);
+    } catch (err) {
+      // Releasing now could hand out devices the pod holds: kept, and asked again on the next round.
+      return { kind: "in-doubt", reason: `cannot read pod ${key} to settle its reservation: ${apiErrorMessage(err)}` };
+    }
+    return decide(binding, node, pod, `pod ${key}`) ?? { kind: "refused", reason: `pod ${key} is not bound` };
+  }
+
+  private async readPod(binding: V1Binding): Promise<V1Pod | null> {
+    const { name = "", namespace = "" } = binding.metadata ?? {};
+    try {
+      return await this.opts.api.readNamespacedPod({ name, namespace });
+    } catch (err) {
+      if (apiStatusCode(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  private inDoubt(failure: string): BindResult {
+    const seconds = Math.ceil(this.opts.graceMs / 1000);
+    return {
+      kind: "in-doubt",
+      reason: `${failure}; the API server has not shown whether the pod was bound, so its devices stay reserved until it does (at most ${seconds} s)`,
+    };
+  }
+}
+
+/** bound / refused from the pod's current state; null while it is unbound (and not going away). */
+function decide(binding: V1Binding, node: string, pod: V1Pod | null, failure: string): BindResult | null {
+  if (pod === null) return { kind: "refused", reason: `${failure}; the pod no longer exists` };
+  if (pod.metadata?.uid !== binding.metadata?.uid) {
+    return { kind: "refused", reason: `${failure}; the pod was recreated (UID ${pod.metadata?.uid})` };
+  }
+  const on = pod.spec?.nodeName;
+  if (on === node) return BOUND;
+  if (on) return { kind: "refused", reason: `${failure}; the pod is bound to node ${on}` };
+  if (pod.metadata?.deletionTimestamp) return { kind: "refused", reason: `${failure}; the pod is being deleted` };
+  return null;
 }

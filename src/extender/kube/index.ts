@@ -1,15 +1,19 @@
 /**
- * The extender's Kubernetes side: informers on nodes and scheduled pods feeding the allocation
- * ledger, the binder (device annotation, then Binding) and a pod reader, all on one KubeConfig
- * (in-cluster service account, or KUBECONFIG / ~/.kube/config outside a cluster).
+ * The extender's Kubernetes side: informers on nodes and live pods feeding the allocation ledger,
+ * the binder (one Binding carrying the device annotation) and a pod reader, all on one KubeConfig
+ * (in-cluster service account, or KUBECONFIG / ~/.kube/config outside a cluster) whose
+ * connections are kept alive and whose calls are bounded in time. Starting never waits for the
+ * API server: the informers list and watch in the background and the cache says what it lacks.
  */
-import { CoreV1Api, KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
+import { KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { AllocationLedger } from "../../cluster/ledger.js";
 import type { TierfitConfig } from "../../config/schema.js";
 import type { Binder, ClusterCache, PodSource } from "../ports.js";
+import { kubeClient } from "./api-client.js";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
-import { apiBinder } from "./binder.js";
+import { ApiBinder } from "./binder.js";
+import type { WatchBounds } from "./bounded-watch.js";
 import { KubeClusterCache } from "./cluster-cache.js";
 import { LedgerFeed } from "./ledger-feed.js";
 import { apiPodSource } from "./pod-source.js";
@@ -19,28 +23,31 @@ import { ResilientInformer } from "./resilient-informer.js";
 export { backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.js";
 export { type ReconcileActions, type ReconcileInput, reconcile } from "./reconcile.js";
 
-/** How long a pod tierfit bound may stay invisible to the pod informer before a relist releases it. */
-export const DEFAULT_RESERVATION_TTL_MS = 120_000;
-
 /** How often to look for a reloaded config. */
 const CONFIG_CHECK_MS = 2_000;
 
+/** How often reservations whose time has come are settled with the API server. */
+const SETTLE_CHECK_MS = 1_000;
+
 /**
- * Scheduled pods that still hold resources. The API server applies the selector to watches too:
- * a pod that finishes leaves the watch as DELETED, one that gets bound enters it as ADDED.
+ * Pods that hold or are about to hold resources: the scheduled ones feed the ledger, the pending
+ * ones are what bind reads (no API round trip per bind). The API server applies the selector to
+ * watches too: a pod that finishes leaves the watch as DELETED.
  */
-export const SCHEDULED_PODS_SELECTOR = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed";
+export const LIVE_PODS_SELECTOR = "status.phase!=Succeeded,status.phase!=Failed";
 
 export interface KubeClusterOptions {
   /** Defaults to the in-cluster config or KUBECONFIG. */
   readonly kubeConfig?: KubeConfig;
-  readonly reservationTtlMs?: number;
   readonly backoff?: BackoffPolicy;
+  readonly watchBounds?: Omit<WatchBounds, "random">;
   /** ms since epoch; tests pass their own. */
   readonly clock?: () => number;
   readonly random?: () => number;
   /** How often to check whether the config was reloaded (default 2 s). */
   readonly configCheckMs?: number;
+  /** How often to settle reservations whose time has come (default 1 s). */
+  readonly settleCheckMs?: number;
 }
 
 export interface KubeCluster {
@@ -55,23 +62,21 @@ export async function startKubeCluster(
   logger: Logger,
   opts: KubeClusterOptions = {},
 ): Promise<KubeCluster> {
-  const kubeConfig = opts.kubeConfig ?? defaultKubeConfig();
-  const api = kubeConfig.makeApiClient(CoreV1Api);
+  const { apiTimeoutMs, bindGraceSeconds } = config().kube;
+  const client = kubeClient(opts.kubeConfig ?? defaultKubeConfig(), {
+    requestMs: apiTimeoutMs,
+    watchConnectMs: apiTimeoutMs,
+  });
+  const { kubeConfig, core: api } = client;
   const clock = opts.clock ?? Date.now;
   const random = opts.random ?? Math.random;
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  const graceMs = bindGraceSeconds * 1000;
   const ledger = new AllocationLedger();
   const reservations = new Reservations();
-  const feed = new LedgerFeed({
-    ledger,
-    config,
-    reservations,
-    logger,
-    clock,
-    reservationTtlMs: opts.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,
-  });
+  const feed = new LedgerFeed({ ledger, config, reservations, logger, clock, reservationTtlMs: graceMs });
 
-  const common = { kubeConfig, backoff, logger, clock, random };
+  const common = { kubeConfig, backoff, logger, clock, random, watchBounds: opts.watchBounds };
   const nodes = new ResilientInformer<V1Node>({
     ...common,
     name: "node",
@@ -87,8 +92,8 @@ export async function startKubeCluster(
     ...common,
     name: "pod",
     path: "/api/v1/pods",
-    fieldSelector: SCHEDULED_PODS_SELECTOR,
-    list: () => api.listPodForAllNamespaces({ fieldSelector: SCHEDULED_PODS_SELECTOR }),
+    fieldSelector: LIVE_PODS_SELECTOR,
+    list: () => api.listPodForAllNamespaces({ fieldSelector: LIVE_PODS_SELECTOR }),
     handlers: {
       onList: (items) => feed.listPods(items),
       onUpsert: (pod) => feed.upsertPod(pod),
@@ -96,21 +101,43 @@ export async function startKubeCluster(
     },
   });
 
-  // Nodes first, so that the pods' first list finds their nodes (pods on unknown nodes wait for them).
-  await nodes.start();
-  await pods.start();
+  // In the background, so serving never waits for the API server. Nodes first, so that the pods'
+  // first list finds their nodes (pods on unknown nodes wait for them).
+  const started = (async () => {
+    await nodes.start();
+    await pods.start();
+  })();
   const stopConfigWatch = reapplyOnConfigChange(config, feed, nodes, pods, opts.configCheckMs ?? CONFIG_CHECK_MS);
-  logger.info({ server: kubeConfig.getCurrentCluster()?.server }, "watching nodes and scheduled pods");
+  const binder = new ApiBinder({ api, reservations, ledger, logger, clock, graceMs, retryMs: apiTimeoutMs });
+  const stopSettling = every(opts.settleCheckMs ?? SETTLE_CHECK_MS, () => binder.settleDue());
+  logger.info({ server: kubeConfig.getCurrentCluster()?.server }, "listing and watching nodes and pods");
 
   return {
     cache: new KubeClusterCache(ledger, [nodes, pods], (uid) => feed.podKeyByUid(uid), clock),
-    binder: apiBinder(api, reservations, clock),
-    podSource: apiPodSource(api),
+    binder,
+    podSource: apiPodSource(api, (namespace, name) => pods.get(namespace, name)),
     async stop() {
       stopConfigWatch();
+      stopSettling();
       await Promise.all([nodes.stop(), pods.stop()]);
+      await started;
+      client.close();
     },
   };
+}
+
+/** Runs `task` every `ms`, never two at once. */
+function every(ms: number, task: () => Promise<void>): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void task().finally(() => {
+      running = false;
+    });
+  }, ms);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

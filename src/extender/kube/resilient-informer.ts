@@ -11,8 +11,9 @@ import { type KubeConfig, type KubernetesListObject, type KubernetesObject, List
 import type { Logger } from "pino";
 import { apiErrorMessage } from "./api-error.js";
 import { type BackoffPolicy, backoffDelayMs } from "./backoff.js";
+import { BoundedWatch, DEFAULT_WATCH_BOUNDS, type WatchBounds } from "./bounded-watch.js";
 import type { InformerStatus } from "./cluster-cache.js";
-import { TrimmingWatch, trimmed } from "./trim.js";
+import { trimmed } from "./trim.js";
 
 export interface InformerHandlers<T> {
   /** A full list arrived (the first one or a relist), before its items are replayed as upserts. */
@@ -34,6 +35,8 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   readonly logger: Logger;
   readonly clock: () => number;
   readonly random: () => number;
+  /** Defaults to DEFAULT_WATCH_BOUNDS. */
+  readonly watchBounds?: Omit<WatchBounds, "random">;
 }
 
 export class ResilientInformer<T extends KubernetesObject> implements InformerStatus {
@@ -78,6 +81,11 @@ export class ResilientInformer<T extends KubernetesObject> implements InformerSt
     return this.session && this.listedOnce ? this.session.list() : null;
   }
 
+  /** One object as the informer knows it now; undefined when it does not hold it (or is relisting). */
+  get(namespace: string, name: string): T | undefined {
+    return this.session && this.listedOnce ? this.session.get(name, namespace) : undefined;
+  }
+
   /** ms since epoch of the last list or watch event; 0 before any. */
   lastHeardAt(): number {
     return this.lastHeard;
@@ -98,7 +106,11 @@ export class ResilientInformer<T extends KubernetesObject> implements InformerSt
       }
       return list;
     };
-    const session = new ListWatch<T>(path, new TrimmingWatch(kubeConfig), listFn, false, undefined, fieldSelector);
+    const watch = new BoundedWatch(kubeConfig, {
+      ...(this.opts.watchBounds ?? DEFAULT_WATCH_BOUNDS),
+      random: this.opts.random,
+    });
+    const session = new ListWatch<T>(path, watch, listFn, false, undefined, fieldSelector);
     const guarded = (fn: (obj: T) => void) => (obj: T) => {
       if (!live()) return;
       this.heard();

@@ -1,9 +1,10 @@
 /**
- * POST /bind: ExtenderBindingArgs → ExtenderBindingResult. Device choice becomes race-free here:
- * the allocation is computed and reserved in the ledger in one synchronous step (no await in
- * between, so two binds can never both take the same gap), then the pod is annotated and bound
- * through the Binder port. A failed API write releases the reservation; a successful one keeps
- * it until the informer sees the bound pod and restores the same allocation over it.
+ * POST /bind: ExtenderBindingArgs → ExtenderBindingResult. The request names a pod and a node and
+ * nothing else is taken from callers: the pod (tier, tenant, requests, schedulerName) is the API
+ * server's object, from the pod informer or read afresh, and the node is the node informer's.
+ * The hard rules are checked again on that truth and the devices reserved in the ledger in one
+ * synchronous step (no await in between, so two binds can never both take the same gap); then
+ * one Binding, preconditioned on the object read, binds the pod and records its devices.
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import type { Allocation, PodRequest } from "../../cluster/types.js";
@@ -12,7 +13,7 @@ import { TierfitError } from "../../errors.js";
 import { makeContext } from "../../scoring/context.js";
 import { allocationFor } from "../../scoring/runner.js";
 import { explainBinding } from "../explain.js";
-import type { BindTarget } from "../ports.js";
+import type { BindResult } from "../ports.js";
 import type { ExtenderRuntime, KubePorts } from "../runtime.js";
 import { decodeBindingArgs, type ExtenderBindingArgs, MalformedRequestError } from "../wire.js";
 import { errorInBody, ok, readPod, rejected, type VerbReply } from "./reply.js";
@@ -21,26 +22,29 @@ export const STANDALONE_BIND_ERROR =
   "tierfit runs --standalone: it keeps no node cache and makes no API writes, so it cannot bind; " +
   "remove bindVerb from this extender in the KubeSchedulerConfiguration, or run tierfit serve without --standalone";
 
+/** kube-scheduler's name for a pod without spec.schedulerName. */
+const DEFAULT_SCHEDULER = "default-scheduler";
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/**
- * The pod being bound, as the core reads it under `config`: remembered from filter/prioritize,
- * else fetched and read; a reason when neither works.
- */
+interface PodToBind {
+  readonly object: V1Pod;
+  readonly request: PodRequest;
+}
+
+/** The pod as the API server has it (`fresh`: read from it, not the informer), if tierfit may bind it; else why not. */
 async function podToBind(
-  rt: ExtenderRuntime,
   kube: KubePorts,
   args: ExtenderBindingArgs,
   config: TierfitConfig,
-): Promise<PodRequest | string> {
+  fresh: boolean,
+): Promise<PodToBind | string> {
   const key = `${args.PodNamespace}/${args.PodName}`;
-  const remembered = args.PodUID === "" ? undefined : rt.recentPods.recall(args.PodUID, config, rt.deps.now());
-  if (remembered !== undefined) return remembered;
   let pod: V1Pod | null;
   try {
-    pod = await kube.podSource.getPod(args.PodNamespace, args.PodName);
+    pod = await kube.podSource.getPod(args.PodNamespace, args.PodName, fresh);
   } catch (err) {
     return `cannot bind ${key}: reading the pod from the API server failed: ${message(err)}`;
   }
@@ -49,8 +53,18 @@ async function podToBind(
   if (args.PodUID !== "" && uid !== args.PodUID) {
     return `cannot bind ${key}: the scheduler bound UID ${args.PodUID}, but the pod now has UID ${uid} (it was recreated)`;
   }
+  const scheduler = pod.spec?.schedulerName || DEFAULT_SCHEDULER;
+  const ours = config.kube.schedulerNames;
+  if (!ours.includes(scheduler)) {
+    return (
+      `cannot bind ${key}: its schedulerName is "${scheduler}", and tierfit binds only pods of the scheduler ` +
+      `profiles that use it (kube.schedulerNames: ${ours.join(", ")})`
+    );
+  }
+  if (pod.spec?.nodeName) return `cannot bind ${key}: the pod is already bound to node ${pod.spec.nodeName}`;
+  if (pod.metadata?.deletionTimestamp) return `cannot bind ${key}: the pod is being deleted`;
   try {
-    return readPod(pod, config);
+    return { object: pod, request: readPod(pod, config) };
   } catch (err) {
     if (err instanceof TierfitError || err instanceof MalformedRequestError)
       return `cannot bind ${key}: ${err.message}`;
@@ -71,38 +85,64 @@ export async function bindVerb(rt: ExtenderRuntime, body: unknown): Promise<Verb
   const fail = (msg: string) => errorInBody({ Error: msg }, msg, log);
   const kube = rt.deps.kube;
   if (kube === null) return fail(STANDALONE_BIND_ERROR);
+  if (!kube.cache.synced()) {
+    return fail(`cannot bind ${key}: tierfit's cluster cache is not complete yet (${kube.cache.missing().join("; ")})`);
+  }
 
   const config = rt.deps.config();
-  const pod = await podToBind(rt, kube, args, config);
-  if (typeof pod === "string") return fail(pod);
+  // A second attempt only when the API server says the pod changed since it was read.
+  for (let attempt = 0; ; attempt++) {
+    const pod = await podToBind(kube, args, config, attempt > 0);
+    if (typeof pod === "string") return fail(pod);
+    const placed = await place(rt, kube, args, config, pod);
+    if (typeof placed === "string") return fail(placed);
+    const { result, allocation, now } = placed;
+    if (result.kind === "bound") {
+      rt.deps.onPlaced?.(pod.request, allocation, now);
+      rt.recentPods.forget(pod.request.uid);
+      rt.metrics.podsPlaced.inc({ tier: config.tiers[pod.request.tier]?.name ?? String(pod.request.tier) });
+      rt.recorder.recordBinding(pod.request.key, explainBinding(allocation, rt.deps.now()));
+      return ok({ Error: "" }, { ...log, devices: devicesForLog(allocation) });
+    }
+    // In doubt, the devices stay reserved until the API server shows what became of the Binding.
+    if (result.kind !== "in-doubt") kube.cache.ledger.release(pod.request.key);
+    if (result.kind !== "stale" || attempt > 0) return fail(result.reason);
+  }
+}
 
+/** Checks the rules on the pod and node as tierfit knows them, reserves the devices, and binds. */
+async function place(
+  rt: ExtenderRuntime,
+  kube: KubePorts,
+  args: ExtenderBindingArgs,
+  config: TierfitConfig,
+  pod: PodToBind,
+): Promise<{ result: BindResult; allocation: Allocation; now: number } | string> {
+  const key = pod.request.key;
   // Synchronous from here to assign(): the reservation is atomic with respect to other requests.
   const ledger = kube.cache.ledger;
+  const held = ledger.allocation(key);
+  if (held !== undefined) {
+    return (
+      `cannot bind ${key}: an earlier bind of this pod to node ${held.node} is not settled yet ` +
+      "(the API server has not shown whether it applied); its devices stay reserved until it does"
+    );
+  }
   const state = ledger.node(args.Node);
-  if (state === undefined) return fail(`cannot bind ${key} to ${args.Node}: node not in tierfit's cache yet`);
+  if (state === undefined) return `cannot bind ${key} to ${args.Node}: node not in tierfit's cache yet`;
   const now = rt.deps.now();
-  const chosen = allocationFor(pod, state, makeContext(config, { demand: rt.deps.demand(), now }));
-  if ("reason" in chosen) return fail(`cannot bind ${key} to ${args.Node}: ${chosen.reason}`);
+  const chosen = allocationFor(pod.request, state, makeContext(config, { demand: rt.deps.demand(), now }));
+  if ("reason" in chosen) return `cannot bind ${key} to ${args.Node}: ${chosen.reason}`;
   const refused = ledger.assign(chosen);
-  if (refused !== null) return fail(`cannot bind ${key} to ${args.Node}: ${refused.reason}`);
-
-  const target: BindTarget = {
+  if (refused !== null) return `cannot bind ${key} to ${args.Node}: ${refused.reason}`;
+  const target = {
     podName: args.PodName,
     podNamespace: args.PodNamespace,
-    podUid: pod.uid,
+    podUid: pod.request.uid,
+    resourceVersion: pod.object.metadata?.resourceVersion ?? "",
     node: args.Node,
   };
-  try {
-    await kube.binder.bind(target, chosen);
-  } catch (err) {
-    ledger.release(pod.key);
-    return fail(`binding ${key} to ${args.Node} failed: ${message(err)}`);
-  }
-  rt.deps.onPlaced?.(pod, chosen, now);
-  rt.recentPods.forget(args.PodUID);
-  rt.metrics.podsPlaced.inc({ tier: config.tiers[pod.tier]?.name ?? String(pod.tier) });
-  rt.recorder.recordBinding(pod.key, explainBinding(chosen, rt.deps.now()));
-  return ok({ Error: "" }, { ...log, devices: devicesForLog(chosen) });
+  return { result: await kube.binder.bind(target, chosen), allocation: chosen, now };
 }
 
 function devicesForLog(a: Allocation): number[] {

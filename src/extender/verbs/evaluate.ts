@@ -5,6 +5,7 @@
  * unchanged ledger, without looking the names up again).
  */
 import type { PodRequest } from "../../cluster/types.js";
+import { TierfitError } from "../../errors.js";
 import { makeContext } from "../../scoring/context.js";
 import type { ScoringContext } from "../../scoring/types.js";
 import { type Candidates, candidatesByName, candidatesFromNodes } from "../candidates.js";
@@ -33,8 +34,16 @@ export interface Evaluation {
  * a v1 Pod) or TierfitError (a pod tierfit cannot interpret) for the verb to map to its reply.
  */
 export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean): Evaluation {
-  const ledger = rt.deps.kube?.cache.ledger ?? null;
+  const cache = rt.deps.kube?.cache;
+  const ledger = cache?.ledger ?? null;
   if (args.NodeNames !== null && ledger === null) throw new StandaloneNamesError();
+  // An error, not rejections: kube-scheduler retries the pod instead of marking it unschedulable.
+  if (cache !== undefined && !cache.synced()) {
+    throw new TierfitError(
+      "TF_ERR_UNAVAILABLE",
+      `tierfit's cluster cache is not complete yet (${cache.missing().join("; ")})`,
+    );
+  }
   const config = rt.deps.config();
   const now = rt.deps.now();
   const ctx = makeContext(config, { demand: rt.deps.demand(), now });

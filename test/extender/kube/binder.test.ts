@@ -1,6 +1,7 @@
 /**
- * The binder and pod source against the local API server: the exact requests they send, the
- * order (annotation before Binding), and the API server's own message when it says no.
+ * The binder and pod source against the local API server: the one request a bind sends, the
+ * API server's own message when it says no, kept-alive connections, and pods read from the
+ * informer rather than the API server.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Allocation } from "../../../src/cluster/types.js";
@@ -29,7 +30,7 @@ async function setup() {
   const { logger } = collectingLogger();
   cluster = await startKubeCluster(() => config, logger, { kubeConfig: api.kubeConfig() });
   await waitFor("watches", () => api!.watchCount("pods") === 1);
-  return { api, cluster, uid: pod.metadata!.uid! };
+  return { api, cluster, uid: pod.metadata!.uid!, rv: pod.metadata!.resourceVersion! };
 }
 
 function allocation(devices: Allocation["devices"]): Allocation {
@@ -44,26 +45,24 @@ function allocation(devices: Allocation["devices"]): Allocation {
   };
 }
 
-const target = (uid: string, node = "gpu-a") => ({ podName: "train-0", podNamespace: "ml", podUid: uid, node });
+const target = (uid: string, resourceVersion: string, node = "gpu-a") => ({
+  podName: "train-0",
+  podNamespace: "ml",
+  podUid: uid,
+  resourceVersion,
+  node,
+});
 
 describe("binder", () => {
-  it("annotates the pod with its devices (merge patch), then creates the Binding", async () => {
-    const { api, cluster, uid } = await setup();
+  it("binds in one write: the Binding carries the devices and the UID and resourceVersion preconditions", async () => {
+    const { api, cluster, uid, rv } = await setup();
     const alloc = allocation([{ index: 1, units: 20480_000 }]);
     expect(cluster.cache.ledger.assign(alloc)).toBeNull(); // what the bind verb does first
     const before = api.requests.length;
 
-    await cluster.binder.bind(target(uid), alloc);
+    expect(await cluster.binder.bind(target(uid, rv), alloc)).toEqual({ kind: "bound" });
 
-    const writes = api.requests.slice(before).filter((r) => r.method !== "GET");
-    expect(writes).toEqual([
-      {
-        method: "PATCH",
-        path: "/api/v1/namespaces/ml/pods/train-0",
-        query: {},
-        contentType: "application/merge-patch+json",
-        body: { metadata: { annotations: { "tierfit.io/gpu-devices": '{"1":20480}' } } },
-      },
+    expect(api.requests.slice(before)).toEqual([
       {
         method: "POST",
         path: "/api/v1/namespaces/ml/pods/train-0/binding",
@@ -72,12 +71,21 @@ describe("binder", () => {
         body: {
           apiVersion: "v1",
           kind: "Binding",
-          metadata: { name: "train-0", namespace: "ml", uid },
+          metadata: {
+            name: "train-0",
+            namespace: "ml",
+            uid,
+            resourceVersion: rv,
+            annotations: { "tierfit.io/gpu-devices": '{"1":20480}' },
+          },
           target: { apiVersion: "v1", kind: "Node", name: "gpu-a" },
         },
       },
     ]);
-    expect(api.pod("ml", "train-0")!.spec!.nodeName).toBe("gpu-a");
+    const bound = api.pod("ml", "train-0")!;
+    expect(bound.spec!.nodeName).toBe("gpu-a");
+    expect(bound.metadata!.annotations!["tierfit.io/gpu-devices"]).toBe('{"1":20480}');
+    expect(bound.status!.conditions!.find((c) => c.type === "PodScheduled")!.status).toBe("True");
 
     // The pod informer sees the binding: the allocation is confirmed, still counted once.
     await waitFor("the bound pod to reach the informer", () => cluster.cache.podKeyByUid!(uid) === "ml/train-0");
@@ -89,44 +97,77 @@ describe("binder", () => {
   });
 
   it("sends no annotation for a pod that holds no GPU", async () => {
-    const { api, cluster, uid } = await setup();
-    await cluster.binder.bind(target(uid), allocation([]));
+    const { api, cluster, uid, rv } = await setup();
+    expect(await cluster.binder.bind(target(uid, rv), allocation([]))).toEqual({ kind: "bound" });
     expect(api.recorded("PATCH")).toEqual([]);
-    expect(api.recorded("POST").map((r) => r.path)).toEqual(["/api/v1/namespaces/ml/pods/train-0/binding"]);
+    const posts = api.recorded("POST");
+    expect(posts.map((r) => r.path)).toEqual(["/api/v1/namespaces/ml/pods/train-0/binding"]);
+    expect((posts[0].body as { metadata: object }).metadata).not.toHaveProperty("annotations");
   });
 
-  it("fails with the API server's message when the Binding is refused", async () => {
-    const { api, cluster, uid } = await setup();
-    await cluster.binder.bind(target(uid, "gpu-b"), allocation([{ index: 0, units: 1 }]));
-    await expect(cluster.binder.bind(target(uid), allocation([{ index: 1, units: 1 }]))).rejects.toThrow(
-      'binding pod ml/train-0 to node gpu-a failed: HTTP 409: Operation cannot be fulfilled on pods/binding "train-0": pod train-0 is already assigned to node "gpu-b"',
-    );
-    await expect(cluster.binder.bind(target("stale-uid", "gpu-a"), allocation([]))).rejects.toThrow(
-      "Precondition failed: UID in precondition: stale-uid",
-    );
+  it("says refused, with the API server's message, when the pod is bound elsewhere or recreated", async () => {
+    const { api, cluster, uid, rv } = await setup();
+    expect(await cluster.binder.bind(target(uid, rv, "gpu-b"), allocation([{ index: 0, units: 1 }]))).toEqual({
+      kind: "bound",
+    });
+    const rvNow = api.pod("ml", "train-0")!.metadata!.resourceVersion!;
+    expect(await cluster.binder.bind(target(uid, rvNow), allocation([{ index: 1, units: 1 }]))).toEqual({
+      kind: "refused",
+      reason:
+        'binding pod ml/train-0 to node gpu-a failed: HTTP 409: Operation cannot be fulfilled on pods/binding "train-0": pod train-0 is already assigned to node "gpu-b"; the pod is bound to node gpu-b',
+    });
+    const stale = await cluster.binder.bind(target("stale-uid", rvNow), allocation([]));
+    expect(stale.kind).toBe("refused");
+    expect(stale.kind !== "bound" && stale.reason).toMatch(/Precondition failed: UID in precondition: stale-uid/);
     expect(api.pod("ml", "train-0")!.spec!.nodeName).toBe("gpu-b");
   });
 
-  it("does not create the Binding when the annotation could not be written", async () => {
-    const { api, cluster, uid } = await setup();
-    api.failRequests(1, { method: "PATCH", path: /\/pods\/train-0$/ }, 500, "etcdserver: request timed out");
-    await expect(cluster.binder.bind(target(uid), allocation([{ index: 0, units: 1 }]))).rejects.toThrow(
-      "annotating pod ml/train-0 with its GPU devices failed: HTTP 500: etcdserver: request timed out",
-    );
-    expect(api.recorded("POST")).toEqual([]);
+  it("says stale when the pod changed since it was read (resourceVersion precondition)", async () => {
+    const { api, cluster, uid, rv } = await setup();
+    api.putPod({
+      ...api.pod("ml", "train-0")!,
+      metadata: { ...api.pod("ml", "train-0")!.metadata, labels: { x: "y" } },
+    });
+    const result = await cluster.binder.bind(target(uid, rv), allocation([{ index: 0, units: 1 }]));
+    expect(result.kind).toBe("stale");
+    expect(result.kind !== "bound" && result.reason).toMatch(/ResourceVersion in precondition: \d+/);
     expect(api.pod("ml", "train-0")!.spec!.nodeName).toBeUndefined();
+  });
+
+  it("reuses kept-alive connections: 30 reads and 30 binds go over the one the lists opened", async () => {
+    api = await FakeKubeApi.start();
+    api.putNode(v1Node({ name: "gpu-a", gpus: 8 }));
+    const pods = Array.from({ length: 30 }, (_, i) => api!.putPod(v1Pod({ name: `p-${i}`, namespace: "ml" })));
+    cluster = await startKubeCluster(() => config, collectingLogger().logger, { kubeConfig: api.kubeConfig() });
+    await waitFor("the informers to watch", () => api!.watchCount("nodes") === 1 && api!.watchCount("pods") === 1);
+    // The two lists shared one kept-alive connection; each watch holds one of its own.
+    const opened = api.connections;
+    expect(opened).toBe(3);
+    for (const p of pods) {
+      const name = p.metadata!.name!;
+      expect((await cluster.podSource.getPod("ml", name, true))?.metadata?.uid).toBe(p.metadata!.uid);
+      const t = { podName: name, podNamespace: "ml", podUid: p.metadata!.uid!, resourceVersion: "", node: "gpu-a" };
+      expect(await cluster.binder.bind(t, { ...allocation([]), podKey: `ml/${name}` })).toEqual({ kind: "bound" });
+    }
+    expect(api.recorded("POST")).toHaveLength(30);
+    expect(api.connections).toBe(opened);
   });
 });
 
 describe("pod source", () => {
-  it("reads a pod, and answers null for one that does not exist", async () => {
+  it("reads a pod from the informer when it holds it, else from the API server; null for one that does not exist", async () => {
     const { api, cluster, uid } = await setup();
+    await waitFor("the pod informer to sync", () => cluster.cache.synced());
+    const gets = () => api.recorded("GET", /\/pods\/train-0$/).length;
     const pod = await cluster.podSource.getPod("ml", "train-0");
     expect(pod?.metadata?.uid).toBe(uid);
     expect(pod?.metadata?.annotations?.["tierfit.io/gpu-memory"]).toBe("20Gi");
+    expect(gets()).toBe(0);
+    expect((await cluster.podSource.getPod("ml", "train-0", true))?.metadata?.uid).toBe(uid);
+    expect(gets()).toBe(1);
     expect(await cluster.podSource.getPod("ml", "nope")).toBeNull();
     api.failRequests(1, { method: "GET", path: /\/pods\/train-0$/ }, 403, 'pods "train-0" is forbidden');
-    await expect(cluster.podSource.getPod("ml", "train-0")).rejects.toThrow(
+    await expect(cluster.podSource.getPod("ml", "train-0", true)).rejects.toThrow(
       'reading pod ml/train-0: HTTP 403: pods "train-0" is forbidden',
     );
   });

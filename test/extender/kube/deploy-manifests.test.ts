@@ -69,7 +69,7 @@ describe("config/deploy", () => {
     );
     expect(grants).toEqual({
       nodes: ["list", "watch"],
-      pods: ["get", "list", "patch", "watch"],
+      pods: ["get", "list", "watch"],
       "pods/binding": ["create"],
     });
     const binding = one("ClusterRoleBinding");
