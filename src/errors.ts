@@ -22,3 +22,15 @@ export class TierfitError extends Error {
     return ERROR_CODES[this.code];
   }
 }
+
+/**
+ * Longest message the extender puts in a reply or a log line. Messages quote what a caller sent;
+ * cut here, a 50 MB value can never make a 50 MB line.
+ */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** `text` cut to `max` characters, saying how long it was. */
+export function clipText(text: string, max = MAX_MESSAGE_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (${text.length.toLocaleString("en-US")} characters)`;
+}

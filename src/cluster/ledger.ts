@@ -19,6 +19,8 @@ export class AllocationLedger {
   readonly #allocations = new Map<string, Allocation>();
   /** Pod keys per node name, in arrival order; kept for unknown nodes too (pending allocations). */
   readonly #podsByNode = new Map<string, Set<string>>();
+  /** Nodes the cluster has that tierfit cannot model, with why (refuseNode). */
+  readonly #refused = new Map<string, string>();
   #clock = 0;
   #changes = 0;
   #sortedNames: string[] | null = null;
@@ -36,16 +38,31 @@ export class AllocationLedger {
         throw new Error(`node ${view.name}: gpus[${i}] has index ${g.index}; views must be index-aligned`);
     });
     if (!this.#views.has(view.name)) this.#forgetOrder();
+    this.#refused.delete(view.name);
     this.#views.set(view.name, view);
     this.#rebuild(view.name);
   }
 
   /** Forgets the node; its allocations stay recorded and count again if the node returns. */
   removeNode(name: string): void {
+    this.#refused.delete(name);
     if (!this.#views.delete(name)) return;
     this.#states.delete(name);
     this.#changes++;
     this.#forgetOrder();
+  }
+
+  /**
+   * A node whose object tierfit cannot model (e.g. more GPUs than it models on one node): it is
+   * left out, as if removed, and `refusal` says why until the node is upserted again or removed.
+   */
+  refuseNode(name: string, reason: string): void {
+    this.removeNode(name);
+    this.#refused.set(name, reason);
+  }
+
+  refusal(name: string): string | undefined {
+    return this.#refused.get(name);
   }
 
   node(name: string): NodeState | undefined {

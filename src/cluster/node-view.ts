@@ -6,10 +6,11 @@
 import type { V1Node } from "@kubernetes/client-node";
 import type { TierfitConfig } from "../config/schema.js";
 import { TierfitError } from "../errors.js";
+import { MAX_GPUS_PER_NODE, MAX_NAME_LENGTH } from "./limits.js";
 import { parseBytes, parseMilliCpu, parseNanos } from "./quantity.js";
 import { tierByName, tierForRuntimeLabels } from "./tier-match.js";
 import type { GpuDevice, NodeView } from "./types.js";
-import { isObject, type JsonObject, objectAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
+import { boundedAt, isObject, type JsonObject, objectAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
 
 const NANOS_PER_UNIT = 1_000_000_000n;
 
@@ -17,7 +18,7 @@ export function nodeViewFromV1(node: V1Node, config: TierfitConfig): NodeView {
   const raw: unknown = node;
   if (!isObject(raw)) throw new TierfitError("TF_ERR_INPUT", "a node must be a JSON object");
   const meta = objectAt(raw.metadata, "node metadata") ?? {};
-  const name = requiredStringAt(meta.name, "node metadata.name");
+  const name = boundedAt(requiredStringAt(meta.name, "node metadata.name"), MAX_NAME_LENGTH, "node metadata.name");
   const at = `node ${name}`;
   const labels = { ...stringMapAt(meta.labels, `${at}, metadata.labels`) };
   const spec = objectAt(raw.spec, `${at}, spec`) ?? {};
@@ -80,7 +81,14 @@ function nodeResources(raw: JsonObject, at: string) {
           `${found.where}: a GPU count must be a whole number, got ${found.value}`,
         );
       }
-      return Number(nanos / NANOS_PER_UNIT);
+      const count = nanos / NANOS_PER_UNIT;
+      if (count > BigInt(MAX_GPUS_PER_NODE)) {
+        throw new TierfitError(
+          "TF_ERR_INPUT",
+          `${found.where}: ${count.toLocaleString("en-US")} GPUs is more than tierfit models on one node (at most ${MAX_GPUS_PER_NODE.toLocaleString("en-US")})`,
+        );
+      }
+      return Number(count);
     },
   };
 }

@@ -5,12 +5,13 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import type { TierfitConfig } from "../config/schema.js";
 import { TierfitError } from "../errors.js";
+import { MAX_GPUS_PER_POD, MAX_LABEL_VALUE_LENGTH, MAX_NAME_LENGTH, MAX_READ_ANNOTATION_LENGTH } from "./limits.js";
 import { podRequestedAmounts } from "./pod-resources.js";
 import { nanosToMilli, nanosToNumber, nanosToWhole, parseNanos } from "./quantity.js";
 import { podTenant } from "./tenant.js";
 import { tierByName, tierForRuntimeClass } from "./tier-match.js";
 import type { GpuMemoryRequest, PodRequest } from "./types.js";
-import { isObject, objectAt, optionalStringAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
+import { boundedAt, isObject, objectAt, optionalStringAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
 
 export const MODEL_LABEL = "tierfit.io/model";
 export const WORKLOAD_CLASS_LABEL = "tierfit.io/workload-class";
@@ -27,12 +28,21 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
   const raw: unknown = pod;
   if (!isObject(raw)) throw new TierfitError("TF_ERR_INPUT", "a pod must be a JSON object");
   const meta = objectAt(raw.metadata, "pod metadata") ?? {};
-  const name = requiredStringAt(meta.name, "pod metadata.name");
-  const namespace = optionalStringAt(meta.namespace, `pod ${name}, metadata.namespace`) || "default";
+  const name = boundedAt(requiredStringAt(meta.name, "pod metadata.name"), MAX_NAME_LENGTH, "pod metadata.name");
+  const namespace =
+    boundedAt(
+      optionalStringAt(meta.namespace, `pod ${name}, metadata.namespace`),
+      MAX_LABEL_VALUE_LENGTH,
+      `pod ${name}, metadata.namespace`,
+    ) || "default";
   const at = `pod ${namespace}/${name}`;
-  const uid = optionalStringAt(meta.uid, `${at}, metadata.uid`) ?? "";
+  const uid = boundedAt(
+    optionalStringAt(meta.uid, `${at}, metadata.uid`) ?? "",
+    MAX_NAME_LENGTH,
+    `${at}, metadata.uid`,
+  );
   const labels = stringMapAt(meta.labels, `${at}, metadata.labels`);
-  const annotations = stringMapAt(meta.annotations, `${at}, metadata.annotations`);
+  const annotations = readAnnotations(stringMapAt(meta.annotations, `${at}, metadata.annotations`, false), config, at);
   const spec = objectAt(raw.spec, `${at}, spec`) ?? {};
 
   const gpuResource = config.gpu.resourceName;
@@ -41,7 +51,18 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
     [{ name: "cpu" }, { name: "memory" }, { name: gpuResource, whole: true }],
     at,
   );
-  const runtimeClassName = optionalStringAt(spec.runtimeClassName, `${at}, spec.runtimeClassName`);
+  const runtimeClassName = boundedAt(
+    optionalStringAt(spec.runtimeClassName, `${at}, spec.runtimeClassName`),
+    MAX_NAME_LENGTH,
+    `${at}, spec.runtimeClassName`,
+  );
+  const gpuCount = nanosToWhole(amounts.get(gpuResource) ?? 0n);
+  if (gpuCount > MAX_GPUS_PER_POD) {
+    throw new TierfitError(
+      "TF_ERR_INPUT",
+      `${at} requests ${gpuCount.toLocaleString("en-US")} ${gpuResource}; tierfit places at most ${MAX_GPUS_PER_POD.toLocaleString("en-US")} GPUs per pod (all on one node)`,
+    );
+  }
   const { tier, tierSource } = podTier(runtimeClassName, annotations, config, at);
   const workloadClass = labels[WORKLOAD_CLASS_LABEL];
 
@@ -50,7 +71,7 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
     namespace,
     name,
     uid,
-    gpuCount: nanosToWhole(amounts.get(gpuResource) ?? 0n),
+    gpuCount,
     gpuMemory: gpuMemoryRequest(annotations, at),
     resources: {
       milliCpu: nanosToMilli(amounts.get("cpu") ?? 0n),
@@ -67,6 +88,23 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
       .map((p) => p.trim())
       .filter((p) => p !== ""),
   };
+}
+
+/** The annotations tierfit reads, each held to MAX_READ_ANNOTATION_LENGTH (they are quoted in reasons). */
+function readAnnotations(
+  annotations: Readonly<Record<string, string>>,
+  config: TierfitConfig,
+  at: string,
+): Readonly<Record<string, string>> {
+  for (const key of [
+    GPU_MEMORY_ANNOTATION,
+    GPU_FRACTION_ANNOTATION,
+    GPU_PRODUCTS_ANNOTATION,
+    config.tierSources.podAnnotation,
+  ]) {
+    boundedAt(annotations[key], MAX_READ_ANNOTATION_LENGTH, `${at}, annotation ${key}`);
+  }
+  return annotations;
 }
 
 /** An absolute amount (`tierfit.io/gpu-memory`), a share (`tierfit.io/gpu-fraction`), or the whole device. */

@@ -10,7 +10,7 @@
  * objects read from files have not been through). Amounts stay exact nano-unit integers until
  * the end, as Kubernetes sums exact quantities before rounding.
  */
-import { TierfitError } from "../errors.js";
+import { clipText, TierfitError } from "../errors.js";
 import { parseNanos } from "./quantity.js";
 import { arrayAt, isObject, type JsonObject, objectAt, optionalStringAt } from "./v1-fields.js";
 
@@ -104,7 +104,10 @@ function requestsOf(block: unknown, field: string, wanted: readonly WantedResour
 function quantity(value: unknown, field: string, wanted: WantedResource, at: string): bigint {
   const nanos = parseNanos(value as string | number, `${at}, ${field}`);
   if (wanted.whole && nanos % NANOS_PER_UNIT !== 0n) {
-    throw new TierfitError("TF_ERR_INPUT", `${at}, ${field}: ${JSON.stringify(value)} is not a whole number`);
+    throw new TierfitError(
+      "TF_ERR_INPUT",
+      `${at}, ${field}: ${clipText(JSON.stringify(value), 100)} is not a whole number`,
+    );
   }
   return nanos;
 }

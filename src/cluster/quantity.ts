@@ -5,7 +5,7 @@
  * so "0.1" + "0.2" cores is exactly 300m and `MilliValue()` / `Value()` round up as in Go.
  * Negative quantities are valid Kubernetes but never a valid request here, so they are errors.
  */
-import { TierfitError } from "../errors.js";
+import { clipText, TierfitError } from "../errors.js";
 
 const NUMBER_AND_SUFFIX = /^([+-]?)(\d*)(?:\.(\d*))?([eEinumkKMGTP]*(?:[+-]?\d+)?)$/;
 
@@ -34,13 +34,19 @@ const MAX_NANOS = (2n ** 63n - 1n) * 10n ** 9n;
 /** Beyond this an exponent cannot describe a real resource (and 10^n would cost memory). */
 const MAX_EXPONENT = 100;
 
+/**
+ * Longest quantity text read: int64 in nano-units is 28 digits, and Kubernetes itself keeps 18
+ * significant digits; a longer string is not a quantity (and its digits would cost BigInt time).
+ */
+const MAX_QUANTITY_CHARS = 64;
+
 const NANOS_PER_UNIT = 10n ** 9n;
 const NANOS_PER_MILLI = 10n ** 6n;
 
 /** The exact quantity as an integer number of nano-units (1e-9), rounded up like Kubernetes. */
 export function parseNanos(value: string | number, where: string): bigint {
   const text = typeof value === "number" ? numberText(value) : value;
-  if (typeof text !== "string") throw notAQuantity(value, where);
+  if (typeof text !== "string" || text.length > MAX_QUANTITY_CHARS) throw notAQuantity(value, where);
   const m = NUMBER_AND_SUFFIX.exec(text);
   if (!m) throw notAQuantity(value, where);
   const [, sign, whole, fraction = "", suffix] = m;
@@ -115,8 +121,9 @@ function ceilDiv(a: bigint, b: bigint): bigint {
   return (a + b - 1n) / b;
 }
 
+/** The value as a reason quotes it: clipped, as it may be anything a caller sent. */
 function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+  return clipText(typeof value === "string" ? JSON.stringify(value) : String(value), 100);
 }
 
 function notAQuantity(value: unknown, where: string): TierfitError {

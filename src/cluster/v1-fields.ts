@@ -3,7 +3,8 @@
  * TypeScript types say what the API server would send, these checks say what actually came.
  * Every failure names the object and the field, e.g. `pod ml/train-0, metadata.labels.team`.
  */
-import { TierfitError } from "../errors.js";
+import { clipText, TierfitError } from "../errors.js";
+import { MAX_LABEL_KEY_LENGTH, MAX_LABEL_VALUE_LENGTH } from "./limits.js";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -37,12 +38,30 @@ export function requiredStringAt(value: unknown, where: string): string {
   return s;
 }
 
-/** Labels and annotations: string → string, as Kubernetes requires (a YAML number is not a label value). */
-export function stringMapAt(value: unknown, where: string): Readonly<Record<string, string>> {
+/** `text`, unless longer than `max` characters (names, label values: what the API server bounds). */
+export function boundedAt<T extends string | undefined>(text: T, max: number, where: string): T {
+  if (text !== undefined && text.length > max) {
+    throw new TierfitError(
+      "TF_ERR_INPUT",
+      `${where} is ${text.length.toLocaleString("en-US")} characters long; Kubernetes allows at most ${max}`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Labels (and annotations, with `labels` false): string → string, as Kubernetes requires (a YAML
+ * number is not a label value). Label keys and values are held to the API server's lengths, as
+ * tierfit quotes them in reasons.
+ */
+export function stringMapAt(value: unknown, where: string, labels = true): Readonly<Record<string, string>> {
   const obj = objectAt(value, where);
   if (obj === undefined) return {};
-  for (const [key, v] of Object.entries(obj)) {
-    if (typeof v !== "string") throw badField(`${where}.${key}`, "a string (quote it in YAML)", v);
+  for (const key in obj) {
+    const v = obj[key];
+    if (labels) boundedAt(key, MAX_LABEL_KEY_LENGTH, `${where}: a key`);
+    if (typeof v !== "string") throw badField(`${where}.${clipText(key, 100)}`, "a string (quote it in YAML)", v);
+    if (labels) boundedAt(v, MAX_LABEL_VALUE_LENGTH, `${where}.${key}`);
   }
   return obj as Record<string, string>;
 }
@@ -53,6 +72,5 @@ function badField(where: string, expected: string, value: unknown): TierfitError
 }
 
 function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return clipText(JSON.stringify(value) ?? String(value), 60);
 }

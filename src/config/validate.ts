@@ -1,10 +1,11 @@
 /**
  * Rules that span fields, which the schema alone cannot state: tier names unique, every tier
- * reference resolves, the score expression compiles, the weights can rank anything at all.
+ * reference resolves, the score expression compiles and gives a finite number on sample
+ * signals, the weights can rank anything at all.
  */
 import { compileScoreExpression } from "../scoring/expression.js";
 import type { Problem } from "./problems.js";
-import type { TierfitConfig } from "./schema.js";
+import { SIGNAL_NAMES, type TierfitConfig } from "./schema.js";
 
 /**
  * Runs on the validated config, or, when the schema failed, on a lenient view (the file's raw
@@ -72,11 +73,47 @@ function runtimeLabelTiersExist(config: TierfitConfig): Problem[] {
   });
 }
 
+/**
+ * Signal values the expression is tried on: each signal is normalised to 0..10 before the
+ * expression sees it, so the ends, and mixes of them and of values between.
+ */
+const SAMPLE_SIGNALS: readonly (readonly number[])[] = [
+  SIGNAL_NAMES.map(() => 0),
+  SIGNAL_NAMES.map(() => 10),
+  SIGNAL_NAMES.map((_, i) => (i % 2 === 0 ? 0 : 10)),
+  SIGNAL_NAMES.map((_, i) => (i % 2 === 0 ? 10 : 0)),
+  SIGNAL_NAMES.map((_, i) => 2.5 + i * 1.5),
+];
+
+/**
+ * An expression that compiles can still fail on every node (`min()`, `round(x, 100)`) or give
+ * Infinity or NaN (`1 / gpuMemory`): applied, it would fail every filter. It must give a finite
+ * number on every sample.
+ */
 function expressionCompiles(config: TierfitConfig): Problem[] {
   const expr = text(config.scoring?.expression);
   if (expr === undefined || expr === "") return [];
   const compiled = compileScoreExpression(expr);
-  return compiled.ok ? [] : [{ path: ["scoring", "expression"], message: compiled.error }];
+  if (!compiled.ok) return [{ path: ["scoring", "expression"], message: compiled.error }];
+  for (const sample of SAMPLE_SIGNALS) {
+    const signals = Object.fromEntries(SIGNAL_NAMES.map((name, i) => [name, sample[i]]));
+    const at = SIGNAL_NAMES.map((name, i) => `${name}=${sample[i]}`).join(", ");
+    let value: number;
+    try {
+      value = compiled.evaluate(signals);
+    } catch (err) {
+      return [{ path: ["scoring", "expression"], message: `fails with ${at}: ${(err as Error).message}` }];
+    }
+    if (!Number.isFinite(value)) {
+      return [
+        {
+          path: ["scoring", "expression"],
+          message: `gives ${value} with ${at}; a score must be a finite number`,
+        },
+      ];
+    }
+  }
+  return [];
 }
 
 function someWeightAboveZero(config: TierfitConfig): Problem[] {

@@ -1,6 +1,11 @@
 /**
  * Hot reload for `tierfit serve`: the file is read again whenever its directory changes (see
  * volume-watch.ts for why the directory).
+ *
+ * A file edited in place can be read between two writes: a prefix of YAML often parses, into a
+ * different config. So a change is applied only once the file has read the same twice, settleMs
+ * apart (1 s by default), with no event between; a writer pausing longer than that mid-file is
+ * not told apart from one that finished.
  */
 import { resolve } from "node:path";
 import { parseConfig, readConfigText } from "./load.js";
@@ -14,7 +19,13 @@ export interface ConfigWatchHandlers {
   onError(err: Error): void;
   /** Quiet time before re-reading, so an editor's or kubelet's burst of events is read once. */
   debounceMs?: number;
+  /** How long a changed file must read the same before it is applied. */
+  settleMs?: number;
+  /** Called with changed text read, before waiting for it to settle (for tests). */
+  onSettling?(text: string): void;
 }
+
+export const DEFAULT_SETTLE_MS = 1000;
 
 export interface ConfigWatcher {
   close(): void;
@@ -27,16 +38,34 @@ export function watchConfig(path: string, handlers: ConfigWatchHandlers): Config
   let seen: string | null = readConfigText(path);
   let config = parseConfig(seen, path);
   // `seen` is the last text acted on, valid or not: unchanged content after an event is not news.
+  /** Changed text read once, waiting to read the same again settleMs later. */
+  let settling: string | null = null;
+  let settleTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
   const reload = (): void => {
+    settleTimer = undefined;
+    if (closed) return;
     let next: string;
     try {
       next = readConfigText(file);
     } catch (err) {
+      settling = null;
       if (seen !== null) handlers.onError(err as Error);
       seen = null;
       return;
     }
-    if (next === seen) return;
+    if (next === seen) {
+      settling = null;
+      return;
+    }
+    if (next !== settling) {
+      settling = next;
+      settleTimer = setTimeout(reload, handlers.settleMs ?? DEFAULT_SETTLE_MS);
+      handlers.onSettling?.(next);
+      return;
+    }
+    settling = null;
     seen = next;
     try {
       config = parseConfig(next, path);
@@ -47,9 +76,19 @@ export function watchConfig(path: string, handlers: ConfigWatchHandlers): Config
     handlers.onChange(config);
   };
 
-  const watch = watchFileDirectories([file], reload, (err) => handlers.onError(err), handlers.debounceMs);
+  const changed = (): void => {
+    // Written again: what was read before may not have been the end of it.
+    if (settleTimer) clearTimeout(settleTimer);
+    settling = null;
+    reload();
+  };
+  const watch = watchFileDirectories([file], changed, (err) => handlers.onError(err), handlers.debounceMs);
   return {
-    close: () => watch.close(),
+    close: () => {
+      closed = true;
+      if (settleTimer) clearTimeout(settleTimer);
+      watch.close();
+    },
     current: () => config,
   };
 }

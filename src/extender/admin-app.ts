@@ -59,7 +59,7 @@ export function buildAdminApp(rt: ExtenderRuntime): FastifyInstance {
     const record = rt.recorder.explain(key);
     if (record === undefined) {
       return reply.code(404).send({
-        Error: `no decision recorded for pod ${key}: tierfit remembers the last ${rt.recorder.capacity} pods it filtered or prioritized`,
+        Error: `no decision recorded for pod ${key}: tierfit remembers the last ${rt.recorder.capacity} pods it filtered or prioritized, in at most ${Math.round(rt.recorder.budgetBytes / 2 ** 20)} MiB of node states`,
       });
     }
     return record;

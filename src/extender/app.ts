@@ -8,6 +8,7 @@
 import { performance } from "node:perf_hooks";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { pino } from "pino";
+import { clipText } from "../errors.js";
 import { DEFAULT_BODY_LIMIT } from "./body-limit.js";
 import { installJsonBodyParser } from "./json-body.js";
 import type { Verb } from "./metrics.js";
@@ -45,13 +46,14 @@ function errorBody(verb: Verb | undefined, message: string): unknown {
  * reports on the pod, so they answer 200; prioritize and preempt have nowhere to put it.
  */
 function internalError(verb: Verb, err: unknown): VerbReply {
-  const message = `tierfit ${verb} failed: ${err instanceof Error ? err.message : String(err)}`;
+  const message = clipText(`tierfit ${verb} failed: ${err instanceof Error ? err.message : String(err)}`);
   const reportable = verb === "filter" || verb === "bind";
   return {
     status: reportable ? 200 : 500,
     body: errorBody(verb, message),
     outcome: "error",
-    log: { error: message, err },
+    // The stack, not the error object: its message may quote a caller's megabytes.
+    log: { error: message, stack: clipText(err instanceof Error ? (err.stack ?? "") : "") },
   };
 }
 
@@ -81,12 +83,12 @@ export function buildExtenderApp(deps: ExtenderDeps, rt: ExtenderRuntime = creat
     const verb = verbOfUrl(request.routeOptions.url);
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const message = `${verb ?? "request"}: ${err.message}`;
-      request.log.warn({ verb, status, error: err.message }, "request rejected");
+      const message = clipText(`${verb ?? "request"}: ${err.message}`);
+      request.log.warn({ verb, status, error: message }, "request rejected");
       return reply.code(status).send(errorBody(verb, message));
     }
-    request.log.error({ err, verb }, "request failed");
-    return reply.code(500).send(errorBody(verb, `tierfit: ${err.message}`));
+    request.log.error({ verb, error: clipText(err.message), stack: clipText(err.stack ?? "") }, "request failed");
+    return reply.code(500).send(errorBody(verb, clipText(`tierfit: ${err.message}`)));
   });
 
   app.setNotFoundHandler((request, reply) => {

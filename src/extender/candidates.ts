@@ -8,7 +8,7 @@ import type { V1Node } from "@kubernetes/client-node";
 import type { AllocationLedger } from "../cluster/ledger.js";
 import type { NodeState } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
-import { TierfitError } from "../errors.js";
+import { clipText, TierfitError } from "../errors.js";
 import type { Rejection } from "../scoring/types.js";
 import type { ExtraFailure } from "./explain.js";
 import { NodeLookup } from "./node-lookup.js";
@@ -71,7 +71,11 @@ export function candidatesByName(
   let k = 0;
   for (let i = 0; i < names.length; i++) {
     if (found[i] < 0) {
-      failures.push({ node: names[i], rejection: NOT_IN_CACHE });
+      const refusal = ledger.refusal(names[i]);
+      failures.push({
+        node: names[i],
+        rejection: refusal === undefined ? NOT_IN_CACHE : unreadable(names[i], refusal),
+      });
       continue;
     }
     states[k] = order[found[i]];
@@ -85,6 +89,15 @@ export function candidatesByName(
     positions,
     lookedUp: { ledger, changes: ledger.changes },
     slots: { order, at: at.subarray(0, k) },
+  };
+}
+
+/** Evicting pods cannot repair a node object tierfit cannot read: unresolvable. */
+function unreadable(name: string, why: string): Rejection {
+  return {
+    signal: NODE_OBJECT_SIGNAL,
+    reason: `tierfit cannot read node ${name}: ${clipText(why)}`,
+    unresolvable: true,
   };
 }
 
@@ -103,16 +116,8 @@ export function candidatesFromNodes(
     try {
       positions[i] = states.push(views.stateOf(views.viewOf(node, config), ledger?.node(name))) - 1;
     } catch (err) {
-      // Evicting pods cannot repair a node object tierfit cannot read: unresolvable.
       const why = err instanceof TierfitError ? err.message : `its object is not a valid v1 Node (${String(err)})`;
-      failures.push({
-        node: name,
-        rejection: {
-          signal: NODE_OBJECT_SIGNAL,
-          reason: `tierfit cannot read node ${name}: ${why}`,
-          unresolvable: true,
-        },
-      });
+      failures.push({ node: name, rejection: unreadable(name, why) });
     }
   }
   return { states, failures, positions, lookedUp: null, slots: null };

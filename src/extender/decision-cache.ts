@@ -42,19 +42,38 @@ export interface Reuse {
   readonly judgement: Judgement;
 }
 
+/**
+ * Node verdicts kept over all entries: what a filter over a whole 20,000-node cluster leaves.
+ * Full-mode states are built from the body; without this bound, filters over 100,000-node bodies
+ * kept 170 MB each until prioritize came.
+ */
+export const MAX_CACHED_NODES = 20_000;
+
 export class DecisionCache {
   private readonly byUid = new Map<string, Filtered>();
+  #nodes = 0;
 
-  constructor(private readonly capacity = 512) {}
+  constructor(
+    private readonly capacity = 512,
+    private readonly maxNodes = MAX_CACHED_NODES,
+  ) {}
 
   store(uid: string, judgement: Judgement, byName: PassedByName | null = null): void {
     if (uid === "" || judgement.basis.row === null) return;
-    this.byUid.delete(uid);
+    this.#drop(uid);
+    if (judgement.states.length > this.maxNodes) return;
     this.byUid.set(uid, { judgement, byName });
-    if (this.byUid.size > this.capacity) {
-      const oldest = this.byUid.keys().next().value;
-      if (oldest !== undefined) this.byUid.delete(oldest);
+    this.#nodes += judgement.states.length;
+    while (this.byUid.size > this.capacity || this.#nodes > this.maxNodes) {
+      this.#drop(this.byUid.keys().next().value as string);
     }
+  }
+
+  #drop(uid: string): void {
+    const f = this.byUid.get(uid);
+    if (f === undefined) return;
+    this.byUid.delete(uid);
+    this.#nodes -= f.judgement.states.length;
   }
 
   /**
@@ -79,7 +98,7 @@ export class DecisionCache {
     if (!sameNames(passed, names)) return undefined;
     const filtered = f.judgement;
     if (!freshAsBefore(filtered, passed.at, ctx)) return undefined;
-    this.byUid.delete(uid);
+    this.#drop(uid);
     // Filter's judgement as it is: prioritize's k-th name is its node at passed.at[k], and the
     // nodes it passed are exactly these, so its count and winner stand. Nothing is copied.
     const candidates = { states: filtered.states, failures: [], positions: passed.at, lookedUp: stamp, slots: null };
@@ -92,7 +111,7 @@ export class DecisionCache {
     if (f === undefined) return undefined;
     const at = positionsIn(f.judgement, states);
     const judgement = at === null ? undefined : reused(f.judgement, at, states, row, ctx);
-    if (judgement !== undefined) this.byUid.delete(uid);
+    if (judgement !== undefined) this.#drop(uid);
     return judgement;
   }
 

@@ -8,7 +8,7 @@ import type { Allocation, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
 import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
 import { DecisionCache } from "./decision-cache.js";
-import { DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } from "./decision-recorder.js";
+import { DEFAULT_EXPLAIN_BYTES, DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } from "./decision-recorder.js";
 import { ExtenderMetrics } from "./metrics.js";
 import { NodeLookup } from "./node-lookup.js";
 import { NodeViewCache } from "./node-views.js";
@@ -46,8 +46,9 @@ export interface ExtenderDeps {
   readonly tls?: TlsFiles;
   /** Largest request body in bytes; defaults to DEFAULT_BODY_LIMIT (5,000 full v1 nodes). */
   readonly bodyLimit?: number;
-  /** How many pods /explain remembers. */
+  /** How many pods /explain remembers, and in at most how many bytes of node states. */
   readonly explainCapacity?: number;
+  readonly explainBytes?: number;
   readonly recentPods?: RecentPodsOptions;
   /** Pass one in to count config reloads from outside; otherwise the app makes its own. */
   readonly metrics?: ExtenderMetrics;
@@ -78,7 +79,10 @@ export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
   return {
     deps,
     metrics,
-    recorder: new DecisionRecorder(deps.explainCapacity ?? DEFAULT_EXPLAIN_CAPACITY),
+    recorder: new DecisionRecorder(
+      deps.explainCapacity ?? DEFAULT_EXPLAIN_CAPACITY,
+      deps.explainBytes ?? DEFAULT_EXPLAIN_BYTES,
+    ),
     recentPods: new RecentPods(deps.recentPods ?? DEFAULT_RECENT_PODS),
     views: new NodeViewCache(),
     lookup: new NodeLookup(),

@@ -6,6 +6,9 @@
  * checked here. Replies are always written with the Go field names.
  */
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
+import { MAX_LABEL_VALUE_LENGTH, MAX_NAME_LENGTH } from "../cluster/limits.js";
+import { clipText } from "../errors.js";
+import { MAX_FULL_NODES, MAX_NODE_NAMES } from "./body-limit.js";
 
 /**
  * Scores run 0..MaxExtenderPriority; kube-scheduler multiplies each by the extender's weight and by
@@ -16,7 +19,8 @@ export const MAX_EXTENDER_PRIORITY = 10;
 /** A request body that does not decode into the Go type; answered with HTTP 400. */
 export class MalformedRequestError extends Error {
   constructor(message: string) {
-    super(message);
+    // Messages quote what the caller sent.
+    super(clipText(message));
     this.name = "MalformedRequestError";
   }
 }
@@ -132,6 +136,17 @@ function expectNonEmptyString(value: unknown, path: string): string {
   return s;
 }
 
+/** An object name (or, with `max` MAX_LABEL_VALUE_LENGTH, a namespace) as the API server bounds it. */
+function expectName(value: unknown, path: string, max = MAX_NAME_LENGTH): string {
+  const s = expectNonEmptyString(value, path);
+  if (s.length > max) {
+    throw new MalformedRequestError(
+      `${path} is ${s.length.toLocaleString("en-US")} characters long; Kubernetes names have at most ${max}`,
+    );
+  }
+  return s;
+}
+
 function expectInt(value: unknown, path: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {
@@ -147,8 +162,8 @@ function expectInt(value: unknown, path: string): number {
  */
 function checkObjectMeta(obj: Json, path: string, needNamespace: boolean): void {
   const meta = expectObject(obj.metadata, `${path}.metadata`);
-  expectNonEmptyString(meta.name, `${path}.metadata.name`);
-  if (needNamespace) expectNonEmptyString(meta.namespace, `${path}.metadata.namespace`);
+  expectName(meta.name, `${path}.metadata.name`);
+  if (needNamespace) expectName(meta.namespace, `${path}.metadata.namespace`, MAX_LABEL_VALUE_LENGTH);
   if (meta.uid !== undefined && meta.uid !== null) expectString(meta.uid, `${path}.metadata.uid`);
 }
 
@@ -166,6 +181,11 @@ function decodeNodeList(value: unknown): WireNodeList | null {
   if (!Array.isArray(rawItems)) {
     throw new MalformedRequestError(`Nodes.items must be an array, got ${describe(rawItems)}`);
   }
+  if (rawItems.length > MAX_FULL_NODES) {
+    throw new MalformedRequestError(
+      `Nodes lists ${rawItems.length.toLocaleString("en-US")} nodes; tierfit judges at most ${MAX_FULL_NODES.toLocaleString("en-US")} per call in full mode (set nodeCacheCapable: true for larger clusters)`,
+    );
+  }
   for (let i = 0; i < rawItems.length; i++) {
     const item = rawItems[i];
     // The common case checked inline: the paths for messages are only built for a bad item.
@@ -174,7 +194,8 @@ function decodeNodeList(value: unknown): WireNodeList | null {
       typeof name === "object" &&
       name !== null &&
       typeof (name as Json).name === "string" &&
-      (name as Json).name !== ""
+      (name as Json).name !== "" &&
+      ((name as Json).name as string).length <= MAX_NAME_LENGTH
     ) {
       continue;
     }
@@ -193,9 +214,14 @@ function decodeNodeNames(value: unknown): string[] | null {
   if (!Array.isArray(value)) {
     throw new MalformedRequestError(`NodeNames must be an array of strings, got ${describe(value)}`);
   }
+  if (value.length > MAX_NODE_NAMES) {
+    throw new MalformedRequestError(
+      `NodeNames lists ${value.length.toLocaleString("en-US")} nodes; tierfit judges at most ${MAX_NODE_NAMES.toLocaleString("en-US")} per call`,
+    );
+  }
   for (let i = 0; i < value.length; i++) {
     const name: unknown = value[i];
-    if (typeof name !== "string" || name === "") expectNonEmptyString(name, `NodeNames[${i}]`);
+    if (typeof name !== "string" || name === "" || name.length > MAX_NAME_LENGTH) expectName(name, `NodeNames[${i}]`);
   }
   return value as string[];
 }
@@ -220,10 +246,10 @@ export function decodeExtenderArgs(body: unknown): ExtenderArgs {
 export function decodeBindingArgs(body: unknown): ExtenderBindingArgs {
   const f = fields(expectObject(body, "the request body"), ["PodName", "PodNamespace", "PodUID", "Node"] as const);
   return {
-    PodName: expectNonEmptyString(f.PodName, "PodName"),
-    PodNamespace: expectNonEmptyString(f.PodNamespace, "PodNamespace"),
-    PodUID: f.PodUID == null ? "" : expectString(f.PodUID, "PodUID"),
-    Node: expectNonEmptyString(f.Node, "Node"),
+    PodName: expectName(f.PodName, "PodName"),
+    PodNamespace: expectName(f.PodNamespace, "PodNamespace", MAX_LABEL_VALUE_LENGTH),
+    PodUID: f.PodUID == null || f.PodUID === "" ? "" : expectName(f.PodUID, "PodUID"),
+    Node: expectName(f.Node, "Node"),
   };
 }
 
@@ -235,6 +261,7 @@ function decodeVictimsMap<V>(
   if (value === undefined || value === null) return null;
   const out: Record<string, { Pods: V[]; NumPDBViolations: number }> = {};
   for (const [node, raw] of Object.entries(expectObject(value, path))) {
+    expectName(node, `${path}: a node name`);
     const at = `${path}[${JSON.stringify(node)}]`;
     // A nil *Victims in Go: no pods to evict on that node.
     const v = raw === null ? {} : fields(expectObject(raw, at), ["Pods", "NumPDBViolations"] as const);
@@ -261,7 +288,7 @@ export function decodePreemptionArgs(body: unknown): ExtenderPreemptionArgs {
   const NodeNameToMetaVictims = decodeVictimsMap(f.NodeNameToMetaVictims, "NodeNameToMetaVictims", (pods, at) =>
     pods.map((p, i) => {
       const m = fields(expectObject(p, `${at}[${i}]`), ["UID"] as const);
-      return { UID: expectNonEmptyString(m.UID, `${at}[${i}].UID`) };
+      return { UID: expectName(m.UID, `${at}[${i}].UID`) };
     }),
   );
   return { Pod, NodeNameToVictims, NodeNameToMetaVictims };

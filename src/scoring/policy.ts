@@ -124,7 +124,16 @@ export function tierfitPolicy(config: TierfitConfig): ScoringPolicy {
   if (expression !== null) {
     const compiled = compileScoreExpression(expression);
     if (!compiled.ok) throw new Error(`scoring.expression should have been validated: ${compiled.error}`);
-    return { name: "tierfit", signals: SIGNALS, combine: compiled.evaluate, counters };
+    // Validation tries the expression on sample signals; one that still throws on other values
+    // scores that node as a non-finite result (0, counted) rather than failing the whole call.
+    const combine = (signals: Readonly<Record<string, number>>): number => {
+      try {
+        return compiled.evaluate(signals);
+      } catch {
+        return Number.NaN;
+      }
+    };
+    return { name: "tierfit", signals: SIGNALS, combine, counters };
   }
   const weights = weightsOf(config);
   const combineAt = weightedCombineAt(

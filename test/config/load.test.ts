@@ -207,6 +207,34 @@ describe("cross-field rules", () => {
     expect(problems[0]).toMatch(/^test\.yaml:2: scoring\.expression: \S/);
     expect(problemsOf('scoring:\n  expression: "0.5 * gpuMemory + 0.5 * liveDemand"\n')).toEqual([]);
   });
+
+  const ZEROS = "gpuMemory=0, isolationTier=0, liveDemand=0, fragmentation=0, resourcesFit=0";
+  it.each([
+    ["min()", `fails with ${ZEROS}: Too few arguments in function min (expected: any, index: 0)`],
+    [
+      "round(gpuMemory, 100)",
+      `fails with ${ZEROS}: Number of decimals in function round must be an integer from 0 to 15 inclusive`,
+    ],
+    ["gpuMemory / liveDemand", `gives NaN with ${ZEROS}; a score must be a finite number`],
+    ["1 / gpuMemory", `gives Infinity with ${ZEROS}; a score must be a finite number`],
+    ["log(fragmentation)", `gives -Infinity with ${ZEROS}; a score must be a finite number`],
+    [
+      "isolationTier > 5 ? 1 / liveDemand : 1",
+      "gives Infinity with gpuMemory=0, isolationTier=10, liveDemand=0, fragmentation=10, resourcesFit=0; a score must be a finite number",
+    ],
+    [
+      "gpuMemory < 10 ? 1 : pow(10, 400)",
+      "gives Infinity with gpuMemory=10, isolationTier=10, liveDemand=10, fragmentation=10, resourcesFit=10; a score must be a finite number",
+    ],
+  ])("the score expression %s must give a finite number on sample signals", (expr, message) => {
+    expect(problemsOf(`scoring:\n  expression: "${expr}"\n`)).toEqual([`test.yaml:2: scoring.expression: ${message}`]);
+  });
+
+  it("an expression finite on every sample passes", () => {
+    expect(
+      problemsOf('scoring:\n  expression: "min(gpuMemory, 5) + round(liveDemand / 3, 1) + sqrt(fragmentation)"\n'),
+    ).toEqual([]);
+  });
 });
 
 describe("loadConfig", () => {

@@ -1,4 +1,15 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -46,7 +57,7 @@ describe("watchConfig", () => {
     const file = join(dir, "tierfit.yaml");
     writeFileSync(file, weightsYaml(2));
     const rec = recorder();
-    watcher = watchConfig(file, { ...rec, debounceMs: 20 });
+    watcher = watchConfig(file, { ...rec, debounceMs: 20, settleMs: 50 });
     const first = watcher.current();
     expect(first.scoring.weights.liveDemand).toBe(2);
 
@@ -65,7 +76,7 @@ describe("watchConfig", () => {
     const file = join(dir, "tierfit.yaml");
     writeFileSync(file, weightsYaml(2));
     const rec = recorder();
-    watcher = watchConfig(file, { ...rec, debounceMs: 20 });
+    watcher = watchConfig(file, { ...rec, debounceMs: 20, settleMs: 50 });
 
     writeFileSync(file, "scoring:\n  weights:\n    liveDemand: lots\n");
     await rec.until(1);
@@ -93,7 +104,7 @@ describe("watchConfig", () => {
     symlinkSync("..2025_01_01_00_00_00.000000001", join(dir, "..data"));
     symlinkSync("..data/tierfit.yaml", join(dir, "tierfit.yaml"));
     const rec = recorder();
-    watcher = watchConfig(join(dir, "tierfit.yaml"), { ...rec, debounceMs: 20 });
+    watcher = watchConfig(join(dir, "tierfit.yaml"), { ...rec, debounceMs: 20, settleMs: 50 });
     expect(watcher.current().scoring.weights.liveDemand).toBe(2);
 
     const swap = (from: string, to: string) => {
@@ -119,13 +130,34 @@ describe("watchConfig", () => {
     const file = join(dir, "tierfit.yaml");
     writeFileSync(file, weightsYaml(3));
     const rec = recorder();
-    watcher = watchConfig(file, { ...rec, debounceMs: 20 });
+    watcher = watchConfig(file, { ...rec, debounceMs: 20, settleMs: 50 });
     rmSync(file);
     await rec.until(1);
     expect(rec.events[0].kind === "error" && rec.events[0].err.message).toMatch(
       /cannot read config file .*: no such file/,
     );
     expect(watcher.current().scoring.weights.liveDemand).toBe(3);
+  });
+
+  it("never applies a file written in place in two chunks half-written", async () => {
+    const file = join(dir, "tierfit.yaml");
+    writeFileSync(file, weightsYaml(2));
+    const rec = recorder();
+    const full = "scoring:\n  weights:\n    liveDemand: 7\n    gpuMemory: 3\n";
+    const half = full.slice(0, full.indexOf("    gpuMemory"));
+    let settled: (text: string) => void = () => {};
+    const firstRead = new Promise<string>((resolve) => (settled = resolve));
+    watcher = watchConfig(file, { ...rec, debounceMs: 20, settleMs: 500, onSettling: (text) => settled(text) });
+    const fd = openSync(file, "r+");
+    ftruncateSync(fd, 0);
+    writeSync(fd, half, 0);
+    // The watcher has read the first chunk, a valid config of its own; the second comes now.
+    expect(await firstRead).toBe(half);
+    writeSync(fd, full.slice(half.length), half.length);
+    closeSync(fd);
+    await rec.until(1);
+    expect(rec.events.map((e) => e.kind)).toEqual(["change"]);
+    expect(watcher.current().scoring.weights).toMatchObject({ liveDemand: 7, gpuMemory: 3 });
   });
 
   it("refuses to start on an invalid file", () => {

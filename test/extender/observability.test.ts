@@ -164,7 +164,8 @@ describe("/explain/:namespace/:pod", () => {
     expect([gone.statusCode, gone.json()]).toEqual([
       404,
       {
-        Error: "no decision recorded for pod default/p1: tierfit remembers the last 2 pods it filtered or prioritized",
+        Error:
+          "no decision recorded for pod default/p1: tierfit remembers the last 2 pods it filtered or prioritized, in at most 64 MiB of node states",
       },
     ]);
     expect((await admin.inject({ url: "/explain/default/p3" })).statusCode).toBe(200);

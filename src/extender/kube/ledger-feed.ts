@@ -66,10 +66,12 @@ export class LedgerFeed {
     try {
       view = nodeViewFromV1(node, this.opts.config());
     } catch (err) {
-      this.opts.logger.warn(
-        { node: name, err: (err as Error).message },
-        `node ${name} skipped: ${(err as Error).message}`,
-      );
+      const reason = (err as Error).message;
+      // Logged when the reason changes, not on every status update of the node.
+      if (this.opts.ledger.refusal(name) !== reason) {
+        this.opts.logger.warn({ node: name, err: reason }, `node ${name} skipped: ${reason}`);
+      }
+      this.opts.ledger.refuseNode(name, reason);
       return;
     }
     this.opts.ledger.upsertNode(view);

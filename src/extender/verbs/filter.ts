@@ -45,6 +45,7 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     states: ev.candidates.states,
     extraFailures: ev.candidates.failures,
     ctx: ev.ctx,
+    ledgerChanges: ev.candidates.lookedUp?.changes ?? null,
   });
 
   const verdicts = ev.judgement.verdicts;
