@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
-# tierfit: the kube-scheduler extender (and the rest of the CLI) on Node 20.
+# tierfit: the kube-scheduler extender (and the rest of the CLI) on Node.js 24, an LTS line
+# (the code also runs and is tested on Node 20 and 22). The base is pinned by digest, so a
+# rebuild gets the same bytes; move both the version and the digest when updating it.
 #   docker build -t tierfit:0.1.0 .
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24.11.1-bookworm-slim@sha256:48abc13a19400ca3985071e287bd405a1d99306770eb81d61202fb6b65cf0b57
 
 # ---- build: all dependencies, compile TypeScript to dist/ ----
 FROM ${NODE_IMAGE} AS build

@@ -2,7 +2,8 @@
  * The Redis connection live demand uses: short timeouts, reconnect with capped backoff, and no
  * offline queue, so a dead Redis fails a command at once instead of queueing it until memory
  * runs out. Every command goes through `sendCommand`, which a counter can wrap (the bench proves
- * the request path sends none).
+ * the request path sends none). The password is the URL's, or else REDIS_PASSWORD's, so that a
+ * Deployment can take it from a Secret without writing it into the config.
  */
 import { Redis } from "ioredis";
 import { TierfitError } from "../errors.js";
@@ -21,9 +22,22 @@ export function reconnectDelayMs(attempt: number, maxBackoffMs: number): number 
   return Math.min(maxBackoffMs, 100 * 2 ** Math.min(attempt - 1, 16));
 }
 
+/** REDIS_PASSWORD (e.g. from a Secret), unless the URL carries a password of its own. */
+export function passwordFor(url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let own = "";
+  try {
+    own = new URL(url).password;
+  } catch {
+    // ioredis reports a URL it cannot use when it connects.
+  }
+  return own === "" && env.REDIS_PASSWORD ? env.REDIS_PASSWORD : undefined;
+}
+
 export function createRedisClient(url: string, opts: RedisClientOptions): Redis {
   const maxBackoffMs = opts.maxBackoffMs ?? 5000;
+  const password = passwordFor(url);
   const client = new Redis(url, {
+    ...(password === undefined ? {} : { password }),
     connectTimeout: opts.connectTimeoutMs,
     commandTimeout: opts.commandTimeoutMs,
     retryStrategy: (attempt) => reconnectDelayMs(attempt, maxBackoffMs),
