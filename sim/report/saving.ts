@@ -4,7 +4,6 @@
  */
 import type { RunResult } from "../results.js";
 import type { ScenarioKind } from "../scenario/schema.js";
-import { formatNumber } from "./charts.js";
 import { policiesOf, spread } from "./stats.js";
 
 /** What careful operators run today, per kind of scenario that names one. */
@@ -24,11 +23,13 @@ export function savingHeadline(kind: ScenarioKind | undefined, runs: readonly Ru
       .map((r) => 100 * (1 - r.metrics.gpuHoursProvisioned / base.get(r.seed)!));
     if (savings.length === 0) continue;
     const s = spread(savings);
-    const range = s.min === s.max ? "" : ` (${formatNumber(s.min)} to ${formatNumber(s.max)} % over seeds)`;
+    const range = s.min === s.max ? "" : ` (${percent(s.min)} to ${percent(s.max)} % over seeds)`;
     const verb = s.median >= 0 ? "fewer" : "more";
-    lines.push(
-      `${policy}: ${formatNumber(Math.abs(s.median))} % ${verb} GPU-hours provisioned than ${baseline}${range}`,
-    );
+    lines.push(`${policy}: ${percent(Math.abs(s.median))} % ${verb} GPU-hours provisioned than ${baseline}${range}`);
   }
   return lines;
+}
+
+function percent(x: number): string {
+  return (Math.round(x * 10) / 10).toString();
 }

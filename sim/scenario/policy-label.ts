@@ -35,3 +35,8 @@ export function scalingModesFor(kind: ScenarioKind): readonly string[] | null {
   if (kind === "fleet") return FLEET_SCALING_MODES;
   return null;
 }
+
+/** `a, b or c`: how the modes read in messages. */
+export function listModes(modes: readonly string[]): string {
+  return modes.length < 2 ? modes.join("") : `${modes.slice(0, -1).join(", ")} or ${modes.at(-1)}`;
+}

@@ -13,7 +13,7 @@ import { crossFieldProblems } from "../../src/config/validate.js";
 import { zodProblems } from "../../src/config/zod-problems.js";
 import { TierfitError } from "../../src/errors.js";
 import { POLICY_NAMES } from "../runs/policies.js";
-import { scalingModesFor, splitPolicyLabel } from "./policy-label.js";
+import { listModes, scalingModesFor, splitPolicyLabel } from "./policy-label.js";
 import { resolveFleet } from "./resolve-fleet.js";
 import { KIND_SECTIONS, type RawScenario, type SectionName, scenarioSchema, sectionSchemas } from "./schema.js";
 import type { Scenario } from "./types.js";
@@ -143,7 +143,7 @@ function resolvePolicies(s: RawScenario, problems: Problem[]): string[] {
       return policy;
     }
     if (scaling !== null && !modes.includes(scaling)) {
-      problems.push({ path: at, message: `unknown scaling "${scaling}" (${modes.join(", ")})` });
+      problems.push({ path: at, message: `unknown scaling "${scaling}" (${listModes(modes)})` });
     }
     if (s.kind === "fleet" && scaling === null) {
       problems.push({

@@ -5,7 +5,7 @@
  */
 import { TierfitError } from "../../src/errors.js";
 import { POLICY_NAMES } from "../runs/policies.js";
-import { scalingModesFor, splitPolicyLabel } from "../scenario/policy-label.js";
+import { listModes, scalingModesFor, splitPolicyLabel } from "../scenario/policy-label.js";
 import type { Scenario } from "../scenario/types.js";
 
 /** `fgd,tierfit` → normalised labels; for inference scenarios `policy[+scaling]`, for fleet `policy+scaling`. */
@@ -33,12 +33,12 @@ export function selectPolicies(text: string | undefined, scenario: Scenario): st
     if (scaling !== null && !modes.includes(scaling)) {
       throw new TierfitError(
         "TF_ERR_INPUT",
-        `--policies: "${label}": unknown scaling "${scaling}" (${modes.join(", ")})`,
+        `--policies: "${label}": unknown scaling "${scaling}" (${listModes(modes)})`,
       );
     }
     if (scenario.kind === "inference") return `${policy}+${scaling ?? scenario.inference.scaling}`;
     if (scaling === null) {
-      throw new TierfitError("TF_ERR_INPUT", `--policies: "${label}" needs its replica scaling (${modes.join(", ")})`);
+      throw new TierfitError("TF_ERR_INPUT", `--policies: "${label}" needs its replica scaling (${listModes(modes)})`);
     }
     return label;
   });

@@ -83,7 +83,7 @@ describe("a fleet section with mistakes", () => {
     expect(text).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^policies\.0: "tierfit" needs its replica scaling/),
-        expect.stringMatching(/^policies\.1: unknown scaling "elastic" \(static-peak, reactive, forecast\)/),
+        expect.stringMatching(/^policies\.1: unknown scaling "elastic" \(static-peak, reactive or forecast\)/),
         expect.stringMatching(/^fleet\.passthroughTiers\.0: names tier "vm"/),
         expect.stringMatching(
           /^fleet\.profiles\.huge\.gpusPerReplica: a replica spans 4 GPUs but no NVIDIA-A10 node has that many/,

@@ -26,6 +26,7 @@ import {
   weightsMiB,
 } from "../../../sim/runs/fleet/serving-model.js";
 import type { FleetProfile } from "../../../sim/scenario/fleet-schema.js";
+import { loadScenario } from "../../../sim/scenario/load.js";
 import { resolveScenario } from "../../../sim/scenario/resolve.js";
 import type { FleetScenario, Scenario } from "../../../sim/scenario/types.js";
 import { makeContext } from "../../../src/scoring/context.js";
@@ -186,5 +187,15 @@ describe("a tiny fleet", () => {
     // 2 GPUs from 0 to 320 and from 1,000 to 1,200: (320 + 200) × 2 GPU-seconds.
     expect(powered.total).toBeCloseTo(520 * 2, 9);
     expect(nodes.powerOns).toBe(2);
+  });
+});
+
+describe("a fleet run", () => {
+  it("is a pure function of scenario, policy and seed", () => {
+    const s = loadScenario("test/fixtures/fleet/tiny-fleet.yaml");
+    const once = ({ wallSeconds: _w, ...rest }: RunResult) => rest;
+    const a = once(runOne({ scenario: s, policy: "tierfit+forecast", seed: 2 }));
+    expect(once(runOne({ scenario: s, policy: "tierfit+forecast", seed: 2 }))).toEqual(a);
+    expect(a.series.t.length).toBe(12); // a sample every 600 s of the 7,200 measured
   });
 });
