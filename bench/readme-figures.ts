@@ -1,7 +1,7 @@
 /**
  * `npm run figures`: runs the README's scenarios and writes what the README embeds into
  * docs/figures: the openb-fgd table and allocation curve (all policies, all its seeds, on worker
- * threads) and the inference table and provisioned-GPUs chart. Prints, for each figure, the
+ * threads), the inference and fleet tables and provisioned-GPUs charts. Prints, for each figure, the
  * command line that reproduces its numbers in a report folder.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { allocationByArrivalChart, provisionedVsUsedChart } from "../sim/report/charts.js";
 import { metricLabel } from "../sim/report/labels.js";
+import { savingHeadline } from "../sim/report/saving.js";
 import { markdownTable } from "../sim/report/table.js";
 import type { RunResult } from "../sim/results.js";
 import { loadScenario } from "../sim/scenario/load.js";
@@ -40,6 +41,13 @@ const FIGURES: readonly Figure[] = [
     chart: "inference-provisioned.svg",
     draw: (runs) => provisionedVsUsedChart(runs, "GPUs provisioned per policy vs GPUs the load needs (first seed)"),
   },
+  {
+    scenario: "config/scenarios/inference-fleet.yaml",
+    table: "fleet-table.md",
+    chart: "fleet-provisioned.svg",
+    draw: (runs) =>
+      provisionedVsUsedChart(runs, "A week of the fleet: GPUs provisioned per policy vs GPUs the load needs (seed 1)"),
+  },
 ];
 
 /** The Markdown table the README embeds: readable column names, then how to reproduce it. */
@@ -48,9 +56,12 @@ export function figureTable(scenario: Scenario, runs: readonly RunResult[], comm
   const [head, _rule, ...body] = markdownTable({ runs }, metrics).split("\n");
   const labelled = metrics.reduce((line, m) => line.replace(` ${m} |`, ` ${metricLabel(m)} |`), head);
   const seeds = [...new Set(runs.map((r) => r.seed))];
+  const saving = savingHeadline(scenario.kind, runs);
   return [
     ...alignedTable([labelled, ...body].map(cellsOf)),
     "",
+    ...saving.map((line) => `- ${line}`),
+    ...(saving.length > 0 ? [""] : []),
     `Median over seeds ${seeds.join(", ")} (min–max in brackets when they differ). Reproduce: \`${command}\``,
     "",
   ].join("\n");
@@ -77,7 +88,9 @@ async function main(): Promise<void> {
   const outDir = join(root, "docs", "figures");
   mkdirSync(outDir, { recursive: true });
   const reproduce: string[] = [];
-  for (const figure of FIGURES) {
+  // `npm run figures -- fleet` regenerates only the figures whose scenario file names contain an argument.
+  const only = process.argv.slice(2);
+  for (const figure of FIGURES.filter((f) => only.length === 0 || only.some((o) => f.scenario.includes(o)))) {
     const scenario = loadScenario(join(root, figure.scenario));
     const command = `tierfit simulate --scenario ${figure.scenario}`;
     process.stderr.write(

@@ -5,6 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import type { RunResult } from "./results.js";
+import { runFleet } from "./runs/fleet.js";
 import { runInference } from "./runs/inference.js";
 import { runOpenbFgd } from "./runs/openb-fgd.js";
 import { runOpenbTimed } from "./runs/openb-timed.js";
@@ -48,8 +49,12 @@ export function runOne(spec: RunSpec): RunResult {
       result = { ...head, metrics: r.metrics, perTier: r.perTier, series: r.series };
       break;
     }
-    case "inference": {
-      const r = runInference(scenario, policy, seed, onProgress);
+    case "inference":
+    case "fleet": {
+      const r =
+        scenario.kind === "inference"
+          ? runInference(scenario, policy, seed, onProgress)
+          : runFleet(scenario, policy, seed, onProgress);
       result = { ...head, metrics: r.metrics, perTier: r.perTier, series: r.series };
       break;
     }

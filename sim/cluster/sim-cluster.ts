@@ -99,10 +99,12 @@ export class SimCluster {
   /**
    * Places the pod where the policy picks, or returns null when no node passes its filters.
    * A rejection after the pick means the core contradicts itself: a bug, so it throws.
+   * `candidates`: only these nodes (their current states) are considered; every node when absent.
    */
-  place(pod: PodRequest): Placement | null {
+  place(pod: PodRequest, candidates?: readonly NodeState[]): Placement | null {
     const ctx = this.#context;
-    const pick = pickNode(pod, this.ledger.nodes(), ctx, this.#memo);
+    const pick =
+      candidates === undefined ? pickNode(pod, this.ledger.nodes(), ctx, this.#memo) : pickNode(pod, candidates, ctx);
     if (pick === null) return null;
     const before = pick.node;
     const alloc = allocationFor(pod, before, ctx);

@@ -37,7 +37,12 @@ function htmlTable(summary: SimulationSummary, metrics: readonly string[]): stri
   return `<table>${head}\n${body}</table>`;
 }
 
-export function reportHtml(summary: SimulationSummary, runs: readonly RunResult[]): string {
+/** `headline`: lines shown first (savings against the scenario's baseline). */
+export function reportHtml(
+  summary: SimulationSummary,
+  runs: readonly RunResult[],
+  headline: readonly string[] = [],
+): string {
   const present = HEADLINE_METRICS.filter((m) => summary.runs.every((r) => m in r.metrics));
   const seeds = [...new Set(summary.runs.map((r) => r.seed))];
   const sections: string[] = [];
@@ -54,6 +59,7 @@ table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:
 th:first-child{text-align:left}small{color:#777}.grid{display:flex;flex-wrap:wrap;gap:8px}
 </style></head><body>
 <h1>Simulation: ${escapeHtml(summary.scenario)}</h1>
+${headline.length > 0 ? `<ul>${headline.map((l) => `<li><strong>${escapeHtml(l)}</strong></li>`).join("")}</ul>` : ""}
 <p>${escapeHtml(summary.description)}</p>
 <p>${policiesOf(summary).length} policies × ${seeds.length} seed(s) (${seeds.join(", ")}). Table cells: median over seeds, with min–max.</p>
 ${htmlTable(summary, present)}

@@ -15,6 +15,8 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   pendingSecondsP95: "p95 pending time, s",
   smallestClusterGpus: "smallest cluster at SLO, GPUs",
   peakGpusProvisioned: "peak GPUs provisioned",
+  sloViolationFraction: "requests above ready capacity (share)",
+  coldStarts: "cold starts",
 };
 
 export function metricLabel(name: string): string {

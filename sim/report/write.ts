@@ -15,6 +15,7 @@ export function writeReport(
   scenario: string,
   description: string,
   runs: readonly RunResult[],
+  headline: readonly string[] = [],
 ): WrittenReport {
   mkdirSync(dir, { recursive: true });
   const summary = summarise(scenario, description, runs);
@@ -27,6 +28,6 @@ export function writeReport(
   for (const run of runs) put(seriesFileName(run), seriesCsv(run));
   const curve = allocationByArrivalCsv(runs);
   if (curve) put("allocation-by-arrival.csv", curve);
-  put("report.html", reportHtml(summary, runs));
+  put("report.html", reportHtml(summary, runs, headline));
   return { summary, files };
 }

@@ -2,7 +2,8 @@
  * Run labels: the policy's name, and for inference runs the replica scaling it is paired with,
  * `kube-default+static-peak` — so a report row says exactly what that run did.
  */
-import { SCALING_MODES, type ScalingMode } from "./schema.js";
+import { FLEET_SCALING_MODES } from "./fleet-schema.js";
+import { SCALING_MODES, type ScalingMode, type ScenarioKind } from "./schema.js";
 
 export interface PolicyLabel {
   readonly policy: string;
@@ -26,4 +27,16 @@ export function parsePolicyLabel(label: string): PolicyLabel {
   if (scaling === null) return { policy, scaling: null };
   if (!isScalingMode(scaling)) throw new Error(`policy label ${label}: unknown scaling ${scaling}`);
   return { policy, scaling };
+}
+
+/** The replica scalings a kind of scenario takes as `policy+scaling`; null when it takes none. */
+export function scalingModesFor(kind: ScenarioKind): readonly string[] | null {
+  if (kind === "inference") return SCALING_MODES;
+  if (kind === "fleet") return FLEET_SCALING_MODES;
+  return null;
+}
+
+/** `a, b or c`: how the modes read in messages. */
+export function listModes(modes: readonly string[]): string {
+  return modes.length < 2 ? modes.join("") : `${modes.slice(0, -1).join(", ")} or ${modes.at(-1)}`;
 }

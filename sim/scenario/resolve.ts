@@ -13,7 +13,8 @@ import { crossFieldProblems } from "../../src/config/validate.js";
 import { zodProblems } from "../../src/config/zod-problems.js";
 import { TierfitError } from "../../src/errors.js";
 import { POLICY_NAMES } from "../runs/policies.js";
-import { isScalingMode, splitPolicyLabel } from "./policy-label.js";
+import { listModes, scalingModesFor, splitPolicyLabel } from "./policy-label.js";
+import { resolveFleet } from "./resolve-fleet.js";
 import { KIND_SECTIONS, type RawScenario, type SectionName, scenarioSchema, sectionSchemas } from "./schema.js";
 import type { Scenario } from "./types.js";
 
@@ -93,6 +94,12 @@ export function resolveScenario(raw: unknown, options: ResolveOptions): { scenar
       scenario = { ...common, kind: s.kind, cluster, inference: { ...inference, services } };
       break;
     }
+    case "fleet": {
+      clusterProblems(s.cluster!, config, tier, problems);
+      const fleet = resolveFleet(s.fleet!, s.cluster!, config, { file, tier }, problems);
+      scenario = { ...common, kind: s.kind, cluster: s.cluster!, fleet };
+      break;
+    }
   }
   return problems.length > 0 ? { problems } : { scenario, problems };
 }
@@ -117,7 +124,7 @@ function sectionProblems(s: RawScenario): { missing: Problem[]; extra: Problem[]
   return { missing, extra };
 }
 
-/** Known names; `+scaling` only for inference, where every label gets one (the scenario's default if absent). */
+/** Known names; `+scaling` only for inference (the scenario's default if absent) and fleet (required). */
 function resolvePolicies(s: RawScenario, problems: Problem[]): string[] {
   const labels = s.policies.map((label, i) => {
     const { policy, scaling } = splitPolicyLabel(label);
@@ -125,14 +132,24 @@ function resolvePolicies(s: RawScenario, problems: Problem[]): string[] {
     if (!(POLICY_NAMES as readonly string[]).includes(policy)) {
       problems.push({ path: at, message: `unknown policy "${policy}" (policies: ${POLICY_NAMES.join(", ")})` });
     }
-    if (s.kind !== "inference") {
+    const modes = scalingModesFor(s.kind);
+    if (modes === null) {
       if (scaling !== null) {
-        problems.push({ path: at, message: `"+${scaling}" (replica scaling) applies to inference scenarios only` });
+        problems.push({
+          path: at,
+          message: `"+${scaling}" (replica scaling) applies to inference and fleet scenarios only`,
+        });
       }
       return policy;
     }
-    if (scaling !== null && !isScalingMode(scaling)) {
-      problems.push({ path: at, message: `unknown scaling "${scaling}" (static-peak or forecast)` });
+    if (scaling !== null && !modes.includes(scaling)) {
+      problems.push({ path: at, message: `unknown scaling "${scaling}" (${listModes(modes)})` });
+    }
+    if (s.kind === "fleet" && scaling === null) {
+      problems.push({
+        path: at,
+        message: `"${policy}" needs its replica scaling: ${modes.map((m) => `${policy}+${m}`).join(", ")}`,
+      });
     }
     return `${policy}+${scaling ?? s.inference?.scaling ?? "static-peak"}`;
   });

@@ -7,8 +7,9 @@
  */
 import { z } from "zod";
 import { GPU_SIZES } from "../workloads/synthetic.js";
+import { fleetSchema } from "./fleet-schema.js";
 
-export const SCENARIO_KINDS = ["openb-fgd", "openb-timed", "inference", "synthetic"] as const;
+export const SCENARIO_KINDS = ["openb-fgd", "openb-timed", "inference", "synthetic", "fleet"] as const;
 export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
 
 /** How an inference service's replica count is set: fixed for the peak, or following the forecast. */
@@ -150,6 +151,7 @@ export const scenarioSchema = z.strictObject({
   cluster: clusterSchema.optional(),
   synthetic: syntheticSchema.optional(),
   inference: inferenceSchema.optional(),
+  fleet: fleetSchema.optional(),
 });
 
 export const sectionSchemas = {
@@ -159,6 +161,7 @@ export const sectionSchemas = {
   cluster: clusterSchema,
   synthetic: syntheticSchema,
   inference: inferenceSchema,
+  fleet: fleetSchema,
 } as const;
 export type SectionName = keyof typeof sectionSchemas;
 
@@ -170,6 +173,7 @@ export const KIND_SECTIONS: Readonly<
   "openb-timed": { required: ["openb"], optional: ["timed"] },
   synthetic: { required: ["cluster", "synthetic"], optional: ["timed"] },
   inference: { required: ["cluster", "inference"], optional: [] },
+  fleet: { required: ["cluster", "fleet"], optional: [] },
 };
 
 export type RawScenario = z.infer<typeof scenarioSchema>;

@@ -3,6 +3,7 @@
  * resolved and policy labels normalised. Plain data, so it can be posted to a worker thread.
  */
 import type { TierfitConfig } from "../../src/config/schema.js";
+import type { FleetSection } from "./fleet-schema.js";
 import type {
   ClusterSection,
   FgdSection,
@@ -49,4 +50,10 @@ export interface InferenceScenario extends ScenarioCommon {
   readonly inference: InferenceSection;
 }
 
-export type Scenario = OpenbFgdScenario | OpenbTimedScenario | SyntheticScenario | InferenceScenario;
+export interface FleetScenario extends ScenarioCommon {
+  readonly kind: "fleet";
+  readonly cluster: ClusterSection;
+  readonly fleet: FleetSection;
+}
+
+export type Scenario = OpenbFgdScenario | OpenbTimedScenario | SyntheticScenario | InferenceScenario | FleetScenario;

@@ -31,6 +31,14 @@ const BY_KIND: Readonly<Record<ScenarioKind, readonly string[]>> = {
     "smallestClusterGpus",
     "isolationViolations",
   ],
+  fleet: [
+    "gpuHoursProvisioned",
+    "gpuHoursUsed",
+    "sloViolationFraction",
+    "coldStarts",
+    "peakGpusProvisioned",
+    "isolationViolations",
+  ],
 };
 
 export function headlineMetrics(kind: ScenarioKind | undefined, runs: readonly Pick<RunResult, "metrics">[]): string[] {

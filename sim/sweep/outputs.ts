@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { savingHeadline } from "../report/saving.js";
 import { textTable } from "../report/table.js";
 import { writeReport } from "../report/write.js";
 import type { RunResult } from "../results.js";
@@ -19,7 +20,7 @@ export interface SweepIdentity {
 
 /** Writes the report folder; returns what to print. */
 export function writeSweepReport(dir: string, sweep: SweepIdentity, runs: readonly RunResult[]): string {
-  const { files } = writeReport(dir, sweep.scenario, sweep.description, runs);
+  const { files } = writeReport(dir, sweep.scenario, sweep.description, runs, savingHeadline(sweep.kind, runs));
   return `${summaryTable(sweep.kind, runs)}\n\n${writtenList(files)}\n`;
 }
 
@@ -32,7 +33,9 @@ export function writeShardReport(dir: string, file: ShardFile, kind?: ScenarioKi
 }
 
 export function summaryTable(kind: ScenarioKind | undefined, runs: readonly RunResult[]): string {
-  return textTable({ runs }, headlineMetrics(kind, runs));
+  const saving = savingHeadline(kind, runs);
+  const table = textTable({ runs }, headlineMetrics(kind, runs));
+  return saving.length > 0 ? `${table}\n\n${saving.join("\n")}` : table;
 }
 
 /** One line per file, the per-run series folded into one line. */

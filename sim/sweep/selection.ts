@@ -5,10 +5,10 @@
  */
 import { TierfitError } from "../../src/errors.js";
 import { POLICY_NAMES } from "../runs/policies.js";
-import { isScalingMode, splitPolicyLabel } from "../scenario/policy-label.js";
+import { listModes, scalingModesFor, splitPolicyLabel } from "../scenario/policy-label.js";
 import type { Scenario } from "../scenario/types.js";
 
-/** `fgd,tierfit` → normalised labels; for inference scenarios `policy[+scaling]`. */
+/** `fgd,tierfit` → normalised labels; for inference scenarios `policy[+scaling]`, for fleet `policy+scaling`. */
 export function selectPolicies(text: string | undefined, scenario: Scenario): string[] {
   if (text === undefined) return [...scenario.policies];
   const labels = splitList(text, "--policies");
@@ -20,22 +20,27 @@ export function selectPolicies(text: string | undefined, scenario: Scenario): st
   }
   const normalised = labels.map((label) => {
     const { policy, scaling } = splitPolicyLabel(label);
-    if (scenario.kind !== "inference") {
+    const modes = scalingModesFor(scenario.kind);
+    if (modes === null) {
       if (scaling !== null) {
         throw new TierfitError(
           "TF_ERR_INPUT",
-          `--policies: "${label}": +${scaling} (replica scaling) applies to inference scenarios only; ${scenario.name} is ${scenario.kind}`,
+          `--policies: "${label}": +${scaling} (replica scaling) applies to inference and fleet scenarios only; ${scenario.name} is ${scenario.kind}`,
         );
       }
       return policy;
     }
-    if (scaling !== null && !isScalingMode(scaling)) {
+    if (scaling !== null && !modes.includes(scaling)) {
       throw new TierfitError(
         "TF_ERR_INPUT",
-        `--policies: "${label}": unknown scaling "${scaling}" (static-peak or forecast)`,
+        `--policies: "${label}": unknown scaling "${scaling}" (${listModes(modes)})`,
       );
     }
-    return `${policy}+${scaling ?? scenario.inference.scaling}`;
+    if (scenario.kind === "inference") return `${policy}+${scaling ?? scenario.inference.scaling}`;
+    if (scaling === null) {
+      throw new TierfitError("TF_ERR_INPUT", `--policies: "${label}" needs its replica scaling (${listModes(modes)})`);
+    }
+    return label;
   });
   const twice = normalised.filter((l, i) => normalised.indexOf(l) !== i);
   if (twice.length > 0) throw new TierfitError("TF_ERR_INPUT", `--policies: ${twice.join(", ")} listed twice`);

@@ -23,7 +23,12 @@ export interface ServiceLoad {
   readonly generatedTokens: Float64Array;
 }
 
-export function serviceLoad(svc: ServiceSection, source: RateSeries, totalSeconds: number, seed: number): ServiceLoad {
+export function serviceLoad(
+  svc: Pick<ServiceSection, "name" | "diurnal" | "meanRequestsPerSecond">,
+  source: RateSeries,
+  totalSeconds: number,
+  seed: number,
+): ServiceLoad {
   const phase = Random.stream(seed, `inference/${svc.name}/phase`);
   const rotated = rotate(source, phase.int(fullBins(source)));
   const tiled = tileOntoDiurnal(rotated, {

@@ -48,7 +48,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option(
       "--policies <list>",
-      `comma-separated policies to run instead of the scenario's (known: ${POLICY_NAMES.join(", ")}; inference scenarios take policy+static-peak or policy+forecast)`,
+      `comma-separated policies to run instead of the scenario's (known: ${POLICY_NAMES.join(", ")}; inference scenarios take policy+static-peak or policy+forecast; fleet scenarios policy+static-peak, policy+reactive or policy+forecast)`,
     )
     .option(
       "--seeds <N|list>",

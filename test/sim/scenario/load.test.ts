@@ -129,7 +129,7 @@ describe("scenario problems", () => {
     expect(problems).toEqual([
       'bad.yaml:1: a scenario of kind synthetic needs a "cluster" section',
       'bad.yaml:1: a scenario of kind synthetic needs a "synthetic" section',
-      'bad.yaml:4: policies[0]: "+forecast" (replica scaling) applies to inference scenarios only',
+      'bad.yaml:4: policies[0]: "+forecast" (replica scaling) applies to inference and fleet scenarios only',
     ]);
   });
 

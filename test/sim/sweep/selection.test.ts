@@ -48,7 +48,7 @@ describe("--policies", () => {
   });
 
   it("accepts +scaling only for inference scenarios, defaulting it to the scenario's", () => {
-    expect(() => selectPolicies("tierfit+forecast", tiny)).toThrow(/applies to inference scenarios only/);
+    expect(() => selectPolicies("tierfit+forecast", tiny)).toThrow(/applies to inference and fleet scenarios only/);
     const inference = { ...tiny, kind: "inference", inference: { scaling: "forecast" } } as unknown as Scenario;
     expect(selectPolicies("tierfit,kube-default+static-peak", inference)).toEqual([
       "tierfit+forecast",
