@@ -5,8 +5,9 @@
  * Arguments pick modules by name: `npm run bench -- scoring engine`; `npm run bench -- simulator-1m`
  * runs the full 1M-pod, 10k-node synthetic run, which is left out by default.
  */
-import { benchCli } from "./cli.js";
+
 import { type BenchReport, benchBind } from "./bind.js";
+import { benchCli } from "./cli.js";
 import { benchEngine } from "./engine.js";
 import { benchExtender } from "./extender.js";
 import { benchOpenbPolicies } from "./openb-policies.js";
