@@ -50,7 +50,8 @@ describe("worker pool", () => {
   it("fails with the run named when a run reports an operator error, keeping it a TierfitError", async () => {
     const planned = runs(["a", "reports-error"], [1, 2]);
     const failure = runInWorkers(scenario, planned, { workerUrl: SCRIPTED, threads: 2, progress: quietProgress });
-    await expect(failure).rejects.toThrow("run reports-error seed 1 failed: trace row 1 is malformed");
+    // Two threads fail side by side; which reports first depends on the machine's load.
+    await expect(failure).rejects.toThrow(/run reports-error seed ([12]) failed: trace row \1 is malformed/);
     await expect(failure).rejects.toBeInstanceOf(TierfitError);
   });
 
