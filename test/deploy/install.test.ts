@@ -249,19 +249,20 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
     expect(readFileSync(`${INSTALLS.lab}/kustomization.yaml`, "utf8")).toMatch(/^# FOR LABS ONLY/);
   });
 
-  it("RBAC: the extender gets only the verbs it uses; the scheduler the upstream roles and its own lease", () => {
-    const role = find(production, "ClusterRole", "tierfit");
-    const grants = Object.fromEntries(
-      role.rules.flatMap((r: Manifest) => {
-        expect(r.apiGroups).toEqual([""]);
-        return r.resources.map((res: string) => [res, [...r.verbs].sort()]);
-      }),
-    );
-    expect(grants).toEqual({
+  it("RBAC: the extender gets only the verbs it uses (patch only for the requeue touch); the scheduler the upstream roles and its own lease", () => {
+    const grantsOf = (name: string) =>
+      Object.fromEntries(
+        find(production, "ClusterRole", name).rules.flatMap((r: Manifest) => {
+          expect(r.apiGroups).toEqual([""]);
+          return r.resources.map((res: string) => [res, [...r.verbs].sort()]);
+        }),
+      );
+    expect(grantsOf("tierfit")).toEqual({
       nodes: ["list", "watch"],
       pods: ["get", "list", "watch"],
       "pods/binding": ["create"],
     });
+    expect(grantsOf("tierfit-requeue")).toEqual({ pods: ["patch"] });
 
     const accountOf = (name: string) => find(production, "Deployment", name).spec.template.spec.serviceAccountName;
     const boundTo = (kind: string, roleName: string) =>
@@ -269,6 +270,7 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
         .filter((o) => o.kind === `${kind}Binding` && o.roleRef.name === roleName)
         .flatMap((b) => b.subjects.map((s: Manifest) => `${b.metadata.namespace ?? "*"}:${s.namespace}/${s.name}`));
     expect(boundTo("ClusterRole", "tierfit")).toEqual([`*:tierfit-system/${accountOf("tierfit")}`]);
+    expect(boundTo("ClusterRole", "tierfit-requeue")).toEqual([`*:tierfit-system/${accountOf("tierfit")}`]);
     const scheduler = `tierfit-system/${accountOf("tierfit-scheduler")}`;
     expect(boundTo("ClusterRole", "system:kube-scheduler")).toEqual([`*:${scheduler}`]);
     expect(boundTo("ClusterRole", "system:volume-scheduler")).toEqual([`*:${scheduler}`]);

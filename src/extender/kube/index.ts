@@ -17,6 +17,7 @@ import type { WatchBounds } from "./bounded-watch.js";
 import { KubeClusterCache } from "./cluster-cache.js";
 import { LedgerFeed } from "./ledger-feed.js";
 import { apiPodSource } from "./pod-source.js";
+import { Requeuer } from "./requeue.js";
 import { Reservations } from "./reservations.js";
 import { ResilientInformer } from "./resilient-informer.js";
 
@@ -28,6 +29,9 @@ const CONFIG_CHECK_MS = 2_000;
 
 /** How often reservations whose time has come are settled with the API server. */
 const SETTLE_CHECK_MS = 1_000;
+
+/** Least time between two requeue touches of one pod. */
+const REQUEUE_INTERVAL_MS = 60_000;
 
 /**
  * Pods that hold or are about to hold resources: the scheduled ones feed the ledger, the pending
@@ -77,6 +81,15 @@ export async function startKubeCluster(
   const feed = new LedgerFeed({ ledger, config, reservations, logger, clock, reservationTtlMs: graceMs });
 
   const common = { kubeConfig, backoff, logger, clock, random, watchBounds: opts.watchBounds };
+  const requeuer = new Requeuer({
+    api,
+    config,
+    logger,
+    clock,
+    ready: () => nodes.hasSynced() && pods.hasSynced(),
+    current: (namespace, name) => pods.get(namespace, name),
+    intervalMs: REQUEUE_INTERVAL_MS,
+  });
   const nodes = new ResilientInformer<V1Node>({
     ...common,
     name: "node",
@@ -95,8 +108,14 @@ export async function startKubeCluster(
     fieldSelector: LIVE_PODS_SELECTOR,
     list: () => api.listPodForAllNamespaces({ fieldSelector: LIVE_PODS_SELECTOR }),
     handlers: {
-      onList: (items) => feed.listPods(items),
-      onUpsert: (pod) => feed.upsertPod(pod),
+      onList: (items) => {
+        feed.listPods(items);
+        for (const pod of items) requeuer.consider(pod);
+      },
+      onUpsert: (pod) => {
+        feed.upsertPod(pod);
+        requeuer.consider(pod);
+      },
       onDelete: (pod) => feed.deletePod(pod),
     },
   });
@@ -109,7 +128,9 @@ export async function startKubeCluster(
   })();
   const stopConfigWatch = reapplyOnConfigChange(config, feed, nodes, pods, opts.configCheckMs ?? CONFIG_CHECK_MS);
   const binder = new ApiBinder({ api, reservations, ledger, logger, clock, graceMs, retryMs: apiTimeoutMs });
-  const stopSettling = every(opts.settleCheckMs ?? SETTLE_CHECK_MS, () => binder.settleDue());
+  const settleEveryMs = opts.settleCheckMs ?? SETTLE_CHECK_MS;
+  const stopSettling = every(settleEveryMs, () => binder.settleDue());
+  const stopRequeueing = every(settleEveryMs, () => requeuer.drain());
   logger.info({ server: kubeConfig.getCurrentCluster()?.server }, "listing and watching nodes and pods");
 
   return {
@@ -119,6 +140,7 @@ export async function startKubeCluster(
     async stop() {
       stopConfigWatch();
       stopSettling();
+      stopRequeueing();
       await Promise.all([nodes.stop(), pods.stop()]);
       await started;
       client.close();

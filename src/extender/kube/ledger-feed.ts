@@ -10,7 +10,7 @@ import { GPU_DEVICES_ANNOTATION, parseDeviceAnnotation } from "../../cluster/dev
 import type { AllocationLedger } from "../../cluster/ledger.js";
 import { nodeViewFromV1 } from "../../cluster/node-view.js";
 import { podRequestFromV1 } from "../../cluster/pod-request.js";
-import type { DeviceAssignment, PodRequest } from "../../cluster/types.js";
+import type { DeviceAssignment, NodeState, PodRequest } from "../../cluster/types.js";
 import type { TierfitConfig } from "../../config/schema.js";
 import { EMPTY_DEMAND } from "../../scoring/demand-snapshot.js";
 import { chooseDevices } from "../../scoring/device-choice.js";
@@ -39,6 +39,29 @@ export function isTerminal(pod: V1Pod): boolean {
 
 function hasDeviceAnnotation(pod: V1Pod): boolean {
   return pod.metadata?.annotations?.[GPU_DEVICES_ANNOTATION] !== undefined;
+}
+
+/**
+ * Why a pod's device annotation cannot be what tierfit wrote for it, or null. The annotation is
+ * the pod's own metadata (anyone who may edit the pod may write it): it is never trusted over the
+ * GPUs the pod requests or over the node's devices and their memory.
+ */
+export function annotationDoubt(
+  listed: readonly DeviceAssignment[],
+  request: PodRequest,
+  state: NodeState | undefined,
+): string | null {
+  if (listed.length !== request.gpuCount) {
+    return `lists ${listed.length} device${listed.length === 1 ? "" : "s"}, but the pod requests ${request.gpuCount} GPU${request.gpuCount === 1 ? "" : "s"}`;
+  }
+  if (state === undefined) return null;
+  for (const d of listed) {
+    const device = state.devices[d.index];
+    if (device === undefined)
+      return `names device ${d.index}, which node ${state.view.name} does not have (it has ${state.devices.length})`;
+    if (d.units > device.capacityUnits) return `holds more memory on device ${d.index} than it has`;
+  }
+  return null;
 }
 
 export class LedgerFeed {
@@ -163,17 +186,23 @@ export class LedgerFeed {
    */
   private devicesOf(pod: V1Pod, request: PodRequest, node: string): readonly DeviceAssignment[] | null {
     const key = request.key;
+    const state = this.opts.ledger.node(node);
     const annotation = pod.metadata?.annotations?.[GPU_DEVICES_ANNOTATION];
     if (annotation !== undefined) {
       try {
-        return parseDeviceAnnotation(annotation, `pod ${key} annotation ${GPU_DEVICES_ANNOTATION}`);
+        const listed = parseDeviceAnnotation(annotation, `pod ${key} annotation ${GPU_DEVICES_ANNOTATION}`);
+        const doubt = annotationDoubt(listed, request, state);
+        if (doubt === null) return listed;
+        this.warnOnce(
+          key,
+          `pod ${key}: ${GPU_DEVICES_ANNOTATION} ${doubt}; not trusted, its devices are guessed instead`,
+        );
       } catch (err) {
         this.warnOnce(key, `${(err as Error).message}; guessing its devices instead`);
       }
     }
     const held = this.opts.ledger.allocation(key);
     if (held && held.node === node && held.devices.length > 0) return held.devices;
-    const state = this.opts.ledger.node(node);
     if (!state) {
       this.warnOnce(
         key,

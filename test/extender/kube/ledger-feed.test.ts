@@ -144,6 +144,36 @@ describe("LedgerFeed", () => {
     expect(ledger.conflicts()).toEqual([]);
   });
 
+  it("never trusts a device annotation over the pod's request or the node: a 1-GPU pod listing 7 devices counts as 1", () => {
+    feed.upsertNode(v1Node({ name: "gpu-8", gpus: 8 }));
+    const greedy = pod("greedy", { node: "gpu-8", gpus: 1 });
+    const seven = Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((i) => [String(i), 81920]));
+    greedy.metadata!.annotations = { [GPU_DEVICES_ANNOTATION]: JSON.stringify(seven) };
+    feed.upsertPod(greedy);
+    expect(ledger.allocation("ml/greedy")!.devices).toHaveLength(1);
+    expect(free("gpu-8").filter((f) => f === 0)).toHaveLength(1);
+    expect(warnings("lists 7 devices, but the pod requests 1 GPU; not trusted")).toHaveLength(1);
+
+    // A device the node does not have, or more memory than a device holds: not trusted either.
+    const phantom = pod("phantom", { node: "gpu-a", devices: { 5: 81920 } });
+    const huge = pod("huge", { node: "gpu-b", devices: { 0: 999_999 } });
+    feed.upsertPod(phantom);
+    feed.upsertPod(huge);
+    expect(ledger.allocation("ml/phantom")!.devices.map((d) => d.index)).not.toContain(5);
+    expect(ledger.allocation("ml/huge")!.devices).toEqual([{ index: 0, units: A100 }]);
+    expect(warnings("names device 5, which node gpu-a does not have (it has 2)")).toHaveLength(1);
+    expect(warnings("holds more memory on device 0 than it has")).toHaveLength(1);
+    expect(ledger.conflicts()).toEqual([]);
+  });
+
+  it("ignores the device annotation of a pod that is not bound", () => {
+    const pending = pod("pending", { devices: { 0: 81920, 1: 81920 } });
+    feed.listPods([pending]);
+    feed.upsertPod(pending);
+    expect(held(ledger)).toEqual([]);
+    expect(free("gpu-a")).toEqual([A100, A100]);
+  });
+
   it("restores annotated pods before guessing, so a guess never takes a device an annotation names", () => {
     const guessed = pod("aaa-unannotated", { node: "gpu-b", gpus: 1 });
     const annotated = pod("zzz-annotated", { node: "gpu-b", devices: { 0: 81920 } });
