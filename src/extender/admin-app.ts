@@ -10,7 +10,7 @@ import { isIP } from "node:net";
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { pino } from "pino";
 import { readiness } from "./readiness.js";
-import type { ExtenderRuntime } from "./runtime.js";
+import type { ExtenderDeps, ExtenderRuntime } from "./runtime.js";
 
 export { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT } from "./admin-defaults.js";
 
@@ -20,6 +20,15 @@ export function isLoopback(address: string | undefined): boolean {
   const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
   if (isIP(v4) === 4) return v4.startsWith("127.");
   return address === "::1";
+}
+
+/** /healthz and /readyz, on both listeners (the extender's for whoever probes it there). */
+export function addProbeRoutes(app: FastifyInstance, deps: ExtenderDeps): void {
+  app.get("/healthz", async () => ({ ok: true }));
+  app.get("/readyz", async (_request, reply) => {
+    const r = readiness(deps);
+    return reply.code(r.ready ? 200 : 503).send(r);
+  });
 }
 
 export function buildAdminApp(rt: ExtenderRuntime): FastifyInstance {
@@ -35,12 +44,7 @@ export function buildAdminApp(rt: ExtenderRuntime): FastifyInstance {
     });
   });
 
-  app.get("/healthz", async () => ({ ok: true }));
-
-  app.get("/readyz", async (_request, reply) => {
-    const r = readiness(rt.deps);
-    return reply.code(r.ready ? 200 : 503).send(r);
-  });
+  addProbeRoutes(app, rt.deps);
 
   app.get("/metrics", async (_request, reply) => {
     const text = await rt.metrics.registry.metrics();

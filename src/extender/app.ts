@@ -9,10 +9,10 @@ import { performance } from "node:perf_hooks";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import { pino } from "pino";
 import { clipText } from "../errors.js";
+import { addProbeRoutes } from "./admin-app.js";
 import { DEFAULT_BODY_LIMIT } from "./body-limit.js";
 import { installJsonBodyParser } from "./json-body.js";
 import type { Verb } from "./metrics.js";
-import { readiness } from "./readiness.js";
 import { JsonReply } from "./reply-json.js";
 import { createRuntime, type ExtenderDeps, type ExtenderRuntime } from "./runtime.js";
 import { httpsServerOptions } from "./tls.js";
@@ -121,12 +121,7 @@ export function buildExtenderApp(deps: ExtenderDeps, rt: ExtenderRuntime = creat
     });
   }
 
-  app.get("/healthz", async () => ({ ok: true }));
-
-  app.get("/readyz", async (_request, reply) => {
-    const r = readiness(deps);
-    return reply.code(r.ready ? 200 : 503).send(r);
-  });
+  addProbeRoutes(app, deps);
 
   return app;
 }
