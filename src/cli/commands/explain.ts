@@ -1,19 +1,22 @@
 /** `tierfit explain`: where a pod would go and why, from files, with the scoring code the extender runs. */
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { TierfitConfig } from "../../config/schema.js";
 import { TierfitError } from "../../errors.js";
 import { shippedExamples } from "../../explain/examples.js";
 import type { DemandSnapshot } from "../../scoring/demand-snapshot.js";
+import { EXIT } from "../exit-codes.js";
+import { configOption, type OutputFormat, outputOption, prefixOption } from "../options.js";
 
 interface ExplainOptions {
   pod?: string;
   nodes?: string;
   podsOnNodes?: string;
   demand?: string;
-  redis?: string;
+  /** true: --redis without a URL. */
+  redis?: string | true;
   prefix?: string;
   config?: string;
-  output: "table" | "json";
+  output: OutputFormat;
 }
 
 const DEMAND_HELP = `
@@ -51,42 +54,42 @@ export function registerExplainCommand(program: Command): void {
     )
     .option("--demand <file>", "a JSON live-demand snapshot (format below)")
     .option(
-      "--redis <url>",
-      "read the live-demand snapshot from this Redis now, as `tierfit serve` does (instead of --demand)",
+      "--redis [url]",
+      "read the live-demand snapshot from Redis now, as `tierfit serve` does (instead of --demand); without a URL: $REDIS_URL, else the config's redis.url",
     )
-    .option("--prefix <prefix>", "with --redis: the key prefix, overriding the config's redis.keyPrefix")
-    .option("-c, --config <file>", "the tierfit config file (default: the built-in defaults)")
-    .addOption(
-      new Option("-o, --output <format>", "table for people, json for scripts")
-        .choices(["table", "json"])
-        .default("table"),
-    )
+    .addOption(prefixOption())
+    .addOption(configOption("tiers, weights, model aliases"))
+    .addOption(outputOption("table", "; exit code 5 when no node fits"))
     .addHelpText("after", DEMAND_HELP)
     .action(explain);
 }
 
 async function explain(opts: ExplainOptions): Promise<void> {
-  if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_INPUT", "give --demand or --redis, not both");
+  if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_USAGE", "give --demand or --redis, not both");
   const files = resolveFiles(opts);
   const { loadNodes, loadPod, loadPods } = await import("../../cluster/load-objects.js");
   const { loadConfig } = await import("../../config/load.js");
-  const { explainPlacement, explanationJson } = await import("../../explain/explain.js");
+  const { explainPlacement } = await import("../../explain/explain.js");
   const config = loadConfig(opts.config);
-  const explanation = explainPlacement({
+  const demand = await demandFor(opts, files.demand, config);
+  const result = explainPlacement({
     config,
     pod: loadPod(files.pod),
     nodes: loadNodes(files.nodes),
     podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
-    demand: await demandFor(opts, files.demand, config),
+    demand,
+    // As of the demand snapshot, so its entries age as they would have then; now without one.
+    now: demand.takenAt > 0 ? demand.takenAt : Date.now(),
   });
   if (opts.output === "json") {
-    process.stdout.write(`${JSON.stringify(explanationJson(explanation), null, 2)}\n`);
-    for (const note of explanation.notes) process.stderr.write(`note: ${note}\n`);
+    process.stdout.write(`${JSON.stringify(result.explanation, null, 2)}\n`);
+    for (const note of result.explanation.notes) process.stderr.write(`note: ${note}\n`);
   } else {
     const { formatExplanation } = await import("../../explain/format-table.js");
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(formatExplanation(explanation, config, { color }));
+    process.stdout.write(formatExplanation(result, config, { color }));
   }
+  if (result.explanation.winner === null) process.exitCode = EXIT.noNodeFits;
 }
 
 /** Live demand from Redis (--redis), a file (--demand), or none; each source loaded only when used. */
@@ -97,7 +100,8 @@ async function demandFor(
 ): Promise<DemandSnapshot> {
   if (opts.redis) {
     const { readSnapshotOnce } = await import("../../metrics/read-snapshot-once.js");
-    return readSnapshotOnce({ config: opts.config, redis: opts.redis, prefix: opts.prefix });
+    const url = opts.redis === true ? process.env.REDIS_URL : opts.redis;
+    return readSnapshotOnce({ config: opts.config, redis: url, prefix: opts.prefix });
   }
   if (file) return (await import("../../explain/demand-file.js")).loadDemandFile(file, config);
   return (await import("../../scoring/demand-snapshot.js")).EMPTY_DEMAND;
@@ -111,7 +115,7 @@ function resolveFiles(opts: ExplainOptions): Pick<ExplainOptions, "pod" | "nodes
   if (opts.pod && opts.nodes) return { ...opts, pod: opts.pod, nodes: opts.nodes };
   if (opts.pod || opts.nodes) {
     throw new TierfitError(
-      "TF_ERR_INPUT",
+      "TF_ERR_USAGE",
       `give both --pod and --nodes (missing ${opts.pod ? "--nodes" : "--pod"}), or neither to explain the shipped example`,
     );
   }
