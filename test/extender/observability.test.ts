@@ -126,6 +126,8 @@ describe("/explain/:namespace/:pod", () => {
       "liveDemand",
       "fragmentation",
       "resourcesFit",
+      "stranding",
+      "consolidation",
     ]);
     expect(a.kubeScore).toBe(Math.round(a.score));
     expect(b).toMatchObject({
