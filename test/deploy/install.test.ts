@@ -77,6 +77,14 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+/** A Go duration as the scheduler config writes it ("10s", "1m30s") in seconds. */
+function seconds(duration: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)];
+  expect(parts.map((p) => p[0]).join(""), `duration ${duration}`).toBe(duration);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
+
 function schedulerConfigOf(objects: Manifest[]): KubeSchedulerConfiguration {
   const scheduler = find(objects, "Deployment", "tierfit-scheduler");
   const pod = scheduler.spec.template.spec;
@@ -189,6 +197,11 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
         ignorable: false,
         managedResources: [{ name: defaultConfig().gpu.resourceName, ignoredByScheduler: false }],
       });
+      // tierfit binds the pods of exactly these profiles, and a bind's API calls (at most three)
+      // end well before kube-scheduler gives up on the extender.
+      const kube = defaultConfig().kube;
+      expect(config.profiles.map((p) => p.schedulerName)).toEqual(kube.schedulerNames);
+      expect(3 * kube.apiTimeoutMs).toBeLessThan(seconds(extender.httpTimeout ?? "30s") * 1000);
     }
   });
 
