@@ -53,7 +53,12 @@ export function startLiveDemand(
     ledger: opts.ledger,
     modelOf: (podKey) => models.get(podKey) ?? null,
   });
-  jobs.run("refresh").catch((err: Error) => logger.warn({ error: err.message }, "first live-demand refresh failed"));
+  // The first read waits for the connection: sent before it, it would fail and be logged as an outage.
+  const firstRefresh = () => {
+    jobs.run("refresh").catch((err: Error) => logger.warn({ error: err.message }, "first live-demand refresh failed"));
+  };
+  if (redis.status === "ready") firstRefresh();
+  else redis.once("ready", firstRefresh);
   return {
     url: redactUrl(url),
     current: () => reader.current(),
