@@ -1,13 +1,13 @@
 /**
- * Which Kubernetes API `tierfit serve` watches: `--kubeconfig FILE`, else the pod's service
- * account when running in a cluster, else KUBECONFIG or ~/.kube/config. With none of them,
+ * Which Kubernetes API `tierfit serve` watches: `--kubeconfig FILE`, else KUBECONFIG, else
+ * ~/.kube/config, else the pod's service account (client-node's own order). With none of them,
  * @kubernetes/client-node falls back to http://localhost:8080 and refuses it ("HTTP protocol is
  * not allowed when skipTLSVerify is not set") on every relist; tierfit says instead, in one line,
  * what it looked for and what to do.
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { TierfitError } from "../errors.js";
 
@@ -32,19 +32,21 @@ export function loadClusterConfig(
       tried = `--kubeconfig ${file}`;
       if (!existsSync(file)) throw new Error("no such file");
       kc.loadFromFile(file);
-    } else if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) {
-      tried = "the pod's service account";
-      kc.loadFromCluster();
     } else if (env.KUBECONFIG) {
-      tried = `KUBECONFIG=${env.KUBECONFIG}`;
-      kc.loadFromFile(env.KUBECONFIG);
+      // A list of files (as kubectl takes it): the first one.
+      const first = env.KUBECONFIG.split(delimiter)[0];
+      tried = `KUBECONFIG=${first}`;
+      kc.loadFromFile(first);
     } else if (existsSync(homeConfig)) {
       tried = homeConfig;
       kc.loadFromFile(homeConfig);
+    } else if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) {
+      tried = "the pod's service account";
+      kc.loadFromCluster();
     } else {
       throw new TierfitError(
         "TF_ERR_UNAVAILABLE",
-        `no Kubernetes API to watch: not in a pod (KUBERNETES_SERVICE_HOST unset), KUBECONFIG unset, no ${homeConfig}; ${ADVICE}`,
+        `no Kubernetes API to watch: KUBECONFIG unset, no ${homeConfig}, not in a pod (KUBERNETES_SERVICE_HOST unset); ${ADVICE}`,
       );
     }
   } catch (err) {

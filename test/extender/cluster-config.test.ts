@@ -35,7 +35,7 @@ describe("loadClusterConfig", () => {
 
   it("says what it looked for when no cluster is configured", () => {
     expect(() => loadClusterConfig(undefined, { env: {}, home })).toThrow(
-      `no Kubernetes API to watch: not in a pod (KUBERNETES_SERVICE_HOST unset), KUBECONFIG unset, no ${join(home, ".kube", "config")}; ${ADVICE}`,
+      `no Kubernetes API to watch: KUBECONFIG unset, no ${join(home, ".kube", "config")}, not in a pod (KUBERNETES_SERVICE_HOST unset); ${ADVICE}`,
     );
   });
 

@@ -41,7 +41,7 @@ describe("tierfit serve", () => {
     expect(stderr.join("")).toBe(
       "tierfit: cannot load --kubeconfig does/not/exist.yaml: no such file; run tierfit serve --kubeconfig FILE, or --standalone to serve full-Nodes filter/prioritize without the API\n",
     );
-  });
+  }, 90_000); // serve imports the whole extender first, which is slow on a loaded machine
 
   it("refuses half a TLS setup with an operator error, before starting anything", async () => {
     const stderr = captureStderr();

@@ -177,7 +177,7 @@ export function registerServeCommand(program: Command): void {
     .option("--host <address>", "address to listen on", "0.0.0.0")
     .option(
       "--kubeconfig <file>",
-      "kubeconfig of the cluster to watch; default: the pod's service account in a cluster, else KUBECONFIG or ~/.kube/config",
+      "kubeconfig of the cluster to watch; default: KUBECONFIG, else ~/.kube/config, else the pod's service account",
     )
     .option(
       "--standalone",
