@@ -5,6 +5,7 @@
  * comes and goes touches all of them alike; each figure is the median of its rounds.
  */
 import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { repoRoot } from "./repo-root.js";
@@ -63,7 +64,7 @@ export async function benchCli(): Promise<BenchRow[]> {
     unit: "s",
     note:
       i === 0
-        ? `median of ${ROUNDS}; Node's own start-up, the floor`
+        ? `median of ${ROUNDS}; Node's own start-up, the floor (1-min load average at the end: ${loadavg()[0].toFixed(1)})`
         : `median of ${ROUNDS} (${Math.min(...times[i]).toFixed(2)}–${Math.max(...times[i]).toFixed(2)}); ${(medians[i] / floor).toFixed(1)}× node -e 0, +${(medians[i] - floor).toFixed(2)} s; target < ${c.target} s`,
   }));
 }

@@ -3,6 +3,7 @@
  * exit code the CLI returns. Programmer errors stay ordinary exceptions.
  */
 export const ERROR_CODES = {
+  TF_ERR_USAGE: 1, // flags that do not go together, or a required one missing
   TF_ERR_INPUT: 2, // a file the operator gave is missing, unreadable or not what was expected
   TF_ERR_CONFIG: 3, // the config file is invalid
   TF_ERR_QUANTITY: 2, // a Kubernetes quantity does not parse

@@ -12,8 +12,8 @@ export const EXIT = {
 export const EXIT_CODES_HELP = `
 Exit codes:
   0   done
-  1   usage: an unknown command or option, a missing or malformed argument
-  2   bad input: a file or value given is missing, unreadable or not what was expected
+  1   usage: an unknown command or option, a missing argument, flags that do not go together
+  2   bad input: a value or file given is malformed, missing, unreadable or not what was expected
   3   invalid config: the config file has problems (each is listed with its line)
   4   a dependency is unreachable: Redis or the Kubernetes API server
   5   explain: no node fits the pod (the explanation is still printed)

@@ -7,14 +7,19 @@ import { formatRequest } from "../cluster/gpu-units.js";
 import type { PodRequest } from "../cluster/types.js";
 import { SIGNAL_NAMES, type TierfitConfig } from "../config/schema.js";
 import { formatBytes, formatCpu, plural } from "../scoring/format.js";
-import type { Explanation, NodeExplanation } from "./explain.js";
+import type { ExplainResult } from "./explain.js";
+import type { ExplainedNode } from "./explanation.js";
 
 const ANSI = { bold: "1", dim: "2", red: "31", green: "32" } as const;
 type Style = keyof typeof ANSI;
 
-export function formatExplanation(e: Explanation, config: TierfitConfig, opts: { color: boolean }): string {
+export function formatExplanation(
+  { request, explanation: e }: ExplainResult,
+  config: TierfitConfig,
+  opts: { color: boolean },
+): string {
   const paint = (text: string, style: Style) => (opts.color ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
-  const lines = [`Pod ${e.pod.key}: ${podSummary(e.pod, config)}`, `Score: ${scoringSummary(config)}`, ""];
+  const lines = [`Pod ${e.pod}: ${podSummary(request, config)}`, `Score: ${scoringSummary(config)}`, ""];
 
   const header = ["", "NODE", "RESULT", ...SIGNAL_NAMES, "SCORE", "RAW"];
   const rows = e.nodes.map((n) => rowCells(n, e.winner));
@@ -52,7 +57,7 @@ export function formatExplanation(e: Explanation, config: TierfitConfig, opts: {
 }
 
 function rowCells(
-  n: NodeExplanation,
+  n: ExplainedNode,
   winner: string | null,
 ): { cells: string[]; reason: string | null; winner: boolean } {
   const isWinner = n.name === winner;

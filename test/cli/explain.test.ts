@@ -6,6 +6,9 @@ import { runCli, STACK_LINE } from "./run-cli.js";
 
 const E = "config/examples";
 const SHIPPED = ["--pod", `${E}/pod.yaml`, "--nodes", `${E}/nodes.yaml`];
+/** The documented explanation shape (README, "Explain JSON"), in order. */
+const EXPLANATION_KEYS = ["pod", "uid", "verb", "at", "request", "winner", "nodes", "binding", "notes"];
+const NODE_KEYS = ["name", "passed", "reason", "rejectedBy", "unresolvable", "signals", "score", "rawScore"];
 
 describe("tierfit explain", () => {
   const dir = mkdtempSync(join(tmpdir(), "tierfit-cli-explain-"));
@@ -16,7 +19,7 @@ describe("tierfit explain", () => {
     return path;
   };
 
-  it("--output json prints exactly the winner and the nodes; notes go to stderr", async () => {
+  it("--output json prints the explanation /explain answers with; notes also go to stderr", async () => {
     const r = await runCli([
       "explain",
       ...SHIPPED,
@@ -29,7 +32,8 @@ describe("tierfit explain", () => {
     ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(["winner", "nodes"]);
+    expect(Object.keys(out)).toEqual(EXPLANATION_KEYS);
+    expect(out).toMatchObject({ pod: "chat/llama-3-8b-chat-0", verb: "explain", at: "2025-06-02T14:00:00.000Z" });
     expect(out.winner).toBe("gpu-a100-kata-02");
     expect(out.nodes.map((n: { name: string; passed: boolean }) => [n.name, n.passed])).toEqual([
       ["gpu-a100-kata-02", true],
@@ -128,13 +132,34 @@ describe("tierfit explain", () => {
       () => ["--pod", `${E}/pod.yaml`],
       /^tierfit: give both --pod and --nodes \(missing --nodes\)/,
     ],
-  ])("refuses %s with a clear message and no stack trace", async (_what, args, message) => {
+  ])("refuses %s with a clear message, its exit code and no stack trace", async (what, args, message) => {
     const r = await runCli(["explain", ...args()]);
-    expect(r.code).toBeGreaterThan(0);
-    expect(r.code).not.toBe(70);
+    // 3 invalid config, 1 usage, 2 any other bad input (README, "Exit codes").
+    expect(r.code).toBe(what === "an invalid config" ? 3 : what.startsWith("--pod") ? 1 : 2);
     expect(r.stdout).toBe("");
     expect(r.stderr.split("\n")[0]).toMatch(message);
     expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("exits 5 when no node fits, after printing the explanation (table or json)", async () => {
+    const noFit = file("no-fit-config.yaml", "demand:\n  onStale: reject\n");
+    const args = [...SHIPPED, "--config", noFit, "--demand", file("empty-demand.json", '{"takenAt": 0}')];
+    const table = await runCli(["explain", ...args]);
+    expect(table.code).toBe(5);
+    expect(table.stdout).toContain("No node can take the pod (4 nodes checked).");
+    const json = await runCli(["explain", ...args, "-o", "json"]);
+    expect(json.code).toBe(5);
+    const out = JSON.parse(json.stdout);
+    expect(out.winner).toBeNull();
+    const rejectedBy = Object.fromEntries(
+      out.nodes.map((n: { name: string; rejectedBy: string }) => [n.name, n.rejectedBy]),
+    );
+    expect(rejectedBy).toEqual({
+      "gpu-a100-runc-01": "isolationTier",
+      "gpu-a100-kata-01": "liveDemand",
+      "gpu-a100-kata-02": "liveDemand",
+      "gpu-h100-kata-01": "liveDemand",
+    });
   });
 
   it("refuses an unknown output format", async () => {

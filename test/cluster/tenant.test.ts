@@ -79,10 +79,10 @@ describe("a pod labelled with another namespace's tenant", () => {
         podsOnNodes: [holder],
         demand: EMPTY_DEMAND,
       });
-    const refused = explain("intruder");
-    expect(refused.pod.tenant).toBe("intruder");
+    const refused = explain("intruder").explanation;
+    expect(refused.request.tenant).toBe("intruder");
     expect(refused.winner).toBeNull();
     expect(refused.nodes[0].reason).toContain(SHARING);
-    expect(explain("team-b").winner).toBe("node-a");
+    expect(explain("team-b").explanation.winner).toBe("node-a");
   });
 });

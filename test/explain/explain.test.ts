@@ -2,10 +2,13 @@ import { describe, expect, it } from "vitest";
 import { loadNodes, loadPod, loadPods } from "../../src/cluster/load-objects.js";
 import { defaultConfig, parseConfig } from "../../src/config/load.js";
 import { loadDemandFile } from "../../src/explain/demand-file.js";
-import { type ExplainInput, explainPlacement, explanationJson } from "../../src/explain/explain.js";
+import { type ExplainInput, explainPlacement } from "../../src/explain/explain.js";
 import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
 
 const DIR = "config/examples";
+
+/** The explanation alone, as `--output json` prints it. */
+const explained = (input: ExplainInput) => explainPlacement(input).explanation;
 
 function shippedInput(overrides: Partial<ExplainInput> = {}): ExplainInput {
   const config = overrides.config ?? defaultConfig();
@@ -20,14 +23,28 @@ function shippedInput(overrides: Partial<ExplainInput> = {}): ExplainInput {
 }
 
 describe("explainPlacement on the shipped examples", () => {
-  it("picks the exact-fit idle node and rejects the others with reasons that carry numbers", () => {
-    expect(explanationJson(explainPlacement(shippedInput()))).toEqual({
+  it("picks the exact-fit idle node, rejects the others with reasons that carry numbers, and notes what it assumed", () => {
+    expect(explained(shippedInput())).toEqual({
+      pod: "chat/llama-3-8b-chat-0",
+      uid: "",
+      verb: "explain",
+      at: "2025-06-02T14:00:00.000Z",
+      request: {
+        gpuCount: 1,
+        gpuMemory: "40 GiB",
+        tier: "hypervisor",
+        tenant: "chat",
+        model: "llama-3-8b-instruct",
+        workloadClass: "default",
+      },
       winner: "gpu-a100-kata-02",
       nodes: [
         {
           name: "gpu-a100-kata-02",
           passed: true,
           reason: null,
+          rejectedBy: null,
+          unresolvable: false,
           signals: { gpuMemory: 10, isolationTier: 10, liveDemand: 10, fragmentation: 4.75, resourcesFit: 8.86 },
           score: 9,
           rawScore: 8.84,
@@ -36,6 +53,8 @@ describe("explainPlacement on the shipped examples", () => {
           name: "gpu-h100-kata-01",
           passed: true,
           reason: null,
+          rejectedBy: null,
+          unresolvable: false,
           // Its snug fit, GPU 0, runs at 91 %; no GPU has headroom for the replica's 0.4 GPU under
           // the 85 % target, so it would get the least loaded one (GPU 3, 0.5 + 0.4 = 0.9) and
           // strand half of that GPU's memory.
@@ -48,6 +67,8 @@ describe("explainPlacement on the shipped examples", () => {
           passed: false,
           reason:
             "needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); node is shared-kernel (default: weakest tier)",
+          rejectedBy: "isolationTier",
+          unresolvable: true,
           signals: {},
           score: null,
           rawScore: null,
@@ -56,36 +77,36 @@ describe("explainPlacement on the shipped examples", () => {
           name: "gpu-a100-kata-01",
           passed: false,
           reason: "needs 40 GiB on one GPU; no GPU has that free (largest free: 24 GiB)",
+          rejectedBy: "gpuMemory",
+          unresolvable: false,
           signals: {},
           score: null,
           rawScore: null,
         },
       ],
+      binding: null,
+      notes: [
+        "pod chat/nightly-eval-28731 on gpu-a100-kata-02 has finished (Succeeded) and holds nothing; ignored",
+        "pod search/reranker-0 on gpu-a100-kata-01 has no tierfit.io/gpu-devices annotation; assumed on GPU 1 (56 GiB), where tierfit would place it",
+      ],
     });
   });
 
-  it("says which pods it placed itself and which it left out", () => {
-    expect(explainPlacement(shippedInput()).notes).toEqual([
-      "pod chat/nightly-eval-28731 on gpu-a100-kata-02 has finished (Succeeded) and holds nothing; ignored",
-      "pod search/reranker-0 on gpu-a100-kata-01 has no tierfit.io/gpu-devices annotation; assumed on GPU 1 (56 GiB), where tierfit would place it",
-    ]);
-  });
-
   it("without the pods on the nodes, the crowded node passes", () => {
-    const e = explainPlacement(shippedInput({ podsOnNodes: [] }));
+    const e = explained(shippedInput({ podsOnNodes: [] }));
     expect(e.nodes.find((n) => n.name === "gpu-a100-kata-01")?.passed).toBe(true);
     expect(e.notes).toEqual([]);
   });
 
   it("without live demand every passing node gets the neutral live-demand score", () => {
-    const e = explainPlacement(shippedInput({ demand: EMPTY_DEMAND }));
+    const e = explained(shippedInput({ demand: EMPTY_DEMAND }));
     const passing = e.nodes.filter((n) => n.passed);
     expect(passing.map((n) => n.signals.liveDemand)).toEqual([5, 5]);
   });
 
   it("follows the config: with onStale reject and no demand, every node is rejected and there is no winner", () => {
     const config = parseConfig("demand:\n  onStale: reject\n", "reject.yaml");
-    const e = explainPlacement(shippedInput({ config, demand: EMPTY_DEMAND }));
+    const e = explained(shippedInput({ config, demand: EMPTY_DEMAND }));
     expect(e.winner).toBeNull();
     expect(e.nodes.every((n) => !n.passed)).toBe(true);
     expect(e.nodes.find((n) => n.name === "gpu-h100-kata-01")?.reason).toBe(
@@ -98,7 +119,7 @@ describe("explainPlacement on the shipped examples", () => {
       "scoring:\n  weights: { gpuMemory: 0, isolationTier: 0, fragmentation: 0, resourcesFit: 0 }\n",
       "w.yaml",
     );
-    const e = explainPlacement(shippedInput({ config }));
+    const e = explained(shippedInput({ config }));
     const passing = e.nodes.filter((n) => n.passed);
     expect(passing.map((n) => n.name)).toEqual(["gpu-a100-kata-02", "gpu-h100-kata-01"]);
     expect(passing.map((n) => n.score)).toEqual([10, 7]);

@@ -47,7 +47,11 @@ describe("formatExplanation", () => {
   });
 
   it("says when no node can take the pod, and names an expression instead of weights", () => {
-    const none = { ...explanation, winner: null, nodes: explanation.nodes.filter((n) => !n.passed), notes: [] };
+    const e = explanation.explanation;
+    const none = {
+      ...explanation,
+      explanation: { ...e, winner: null, nodes: e.nodes.filter((n) => !n.passed), notes: [] },
+    };
     const exprConfig = { ...config, scoring: { ...config.scoring, expression: "min(liveDemand, gpuMemory)" } };
     const text = formatExplanation(none, exprConfig, { color: false });
     expect(text).toContain("Score: expression min(liveDemand, gpuMemory)\n");

@@ -154,13 +154,12 @@ describe("/explain/:namespace/:pod", () => {
       "fragmentation",
       "resourcesFit",
     ]);
-    expect(a.kubeScore).toBe(Math.round(a.score));
+    expect(a.score).toBe(Math.round(a.rawScore));
     expect(b).toMatchObject({
       passed: false,
       rejectedBy: "isolationTier",
       unresolvable: true,
       score: null,
-      kubeScore: 0,
     });
     expect(c).toMatchObject({
       passed: false,

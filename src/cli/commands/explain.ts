@@ -4,6 +4,7 @@ import type { TierfitConfig } from "../../config/schema.js";
 import { TierfitError } from "../../errors.js";
 import { shippedExamples } from "../../explain/examples.js";
 import type { DemandSnapshot } from "../../scoring/demand-snapshot.js";
+import { EXIT } from "../exit-codes.js";
 
 interface ExplainOptions {
   pod?: string;
@@ -66,27 +67,31 @@ export function registerExplainCommand(program: Command): void {
 }
 
 async function explain(opts: ExplainOptions): Promise<void> {
-  if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_INPUT", "give --demand or --redis, not both");
+  if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_USAGE", "give --demand or --redis, not both");
   const files = resolveFiles(opts);
   const { loadNodes, loadPod, loadPods } = await import("../../cluster/load-objects.js");
   const { loadConfig } = await import("../../config/load.js");
-  const { explainPlacement, explanationJson } = await import("../../explain/explain.js");
+  const { explainPlacement } = await import("../../explain/explain.js");
   const config = loadConfig(opts.config);
-  const explanation = explainPlacement({
+  const demand = await demandFor(opts, files.demand, config);
+  const result = explainPlacement({
     config,
     pod: loadPod(files.pod),
     nodes: loadNodes(files.nodes),
     podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
-    demand: await demandFor(opts, files.demand, config),
+    demand,
+    // As of the demand snapshot, so its entries age as they would have then; now without one.
+    now: demand.takenAt > 0 ? demand.takenAt : Date.now(),
   });
   if (opts.output === "json") {
-    process.stdout.write(`${JSON.stringify(explanationJson(explanation), null, 2)}\n`);
-    for (const note of explanation.notes) process.stderr.write(`note: ${note}\n`);
+    process.stdout.write(`${JSON.stringify(result.explanation, null, 2)}\n`);
+    for (const note of result.explanation.notes) process.stderr.write(`note: ${note}\n`);
   } else {
     const { formatExplanation } = await import("../../explain/format-table.js");
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(formatExplanation(explanation, config, { color }));
+    process.stdout.write(formatExplanation(result, config, { color }));
   }
+  if (result.explanation.winner === null) process.exitCode = EXIT.noNodeFits;
 }
 
 /** Live demand from Redis (--redis), a file (--demand), or none; each source loaded only when used. */
@@ -111,7 +116,7 @@ function resolveFiles(opts: ExplainOptions): Pick<ExplainOptions, "pod" | "nodes
   if (opts.pod && opts.nodes) return { ...opts, pod: opts.pod, nodes: opts.nodes };
   if (opts.pod || opts.nodes) {
     throw new TierfitError(
-      "TF_ERR_INPUT",
+      "TF_ERR_USAGE",
       `give both --pod and --nodes (missing ${opts.pod ? "--nodes" : "--pod"}), or neither to explain the shipped example`,
     );
   }

@@ -68,7 +68,7 @@ export function registerSimulateCommand(program: Command): void {
     .action(async (file: string | undefined, opts: SimulateOptions) => {
       if (file !== undefined && opts.scenario !== undefined && file !== opts.scenario) {
         throw new TierfitError(
-          "TF_ERR_INPUT",
+          "TF_ERR_USAGE",
           `two scenarios given: ${file} and --scenario ${opts.scenario}; pick one`,
         );
       }
