@@ -34,6 +34,7 @@ describe("tierfit explain", () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(EXPLANATION_KEYS);
     expect(out).toMatchObject({ pod: "chat/llama-3-8b-chat-0", verb: "explain", at: "2025-06-02T14:00:00.000Z" });
+    for (const node of out.nodes) expect(Object.keys(node)).toEqual(NODE_KEYS);
     expect(out.winner).toBe("gpu-a100-kata-02");
     expect(out.nodes.map((n: { name: string; passed: boolean }) => [n.name, n.passed])).toEqual([
       ["gpu-a100-kata-02", true],
