@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type RunResult, type SimulationSummary, summarise } from "../results.js";
 import { allocationByArrivalCsv, seriesCsv, seriesFileName } from "./csv.js";
 import { reportHtml } from "./html.js";
+import { replaceStaleOutputs } from "./stale-outputs.js";
 
 export interface WrittenReport {
   readonly summary: SimulationSummary;
@@ -29,5 +30,6 @@ export function writeReport(
   const curve = allocationByArrivalCsv(runs);
   if (curve) put("allocation-by-arrival.csv", curve);
   put("report.html", reportHtml(summary, runs, headline));
+  replaceStaleOutputs(dir, files);
   return { summary, files };
 }

@@ -18,18 +18,41 @@ export interface SweepIdentity {
   readonly kind?: ScenarioKind;
 }
 
+/** What a sweep prints: `text` for people, `json` for `--output json` (shapes in the README, "Scripting"). */
+export interface Printed {
+  readonly text: string;
+  readonly json: unknown;
+}
+
 /** Writes the report folder; returns what to print. */
-export function writeSweepReport(dir: string, sweep: SweepIdentity, runs: readonly RunResult[]): string {
-  const { files } = writeReport(dir, sweep.scenario, sweep.description, runs, savingHeadline(sweep.kind, runs));
-  return `${summaryTable(sweep.kind, runs)}\n\n${writtenList(files)}\n`;
+export function writeSweepReport(dir: string, sweep: SweepIdentity, runs: readonly RunResult[]): Printed {
+  const { files, summary } = writeReport(
+    dir,
+    sweep.scenario,
+    sweep.description,
+    runs,
+    savingHeadline(sweep.kind, runs),
+  );
+  return {
+    text: `${summaryTable(sweep.kind, runs)}\n\n${writtenList(files)}\n`,
+    json: { out: dir, files, summary },
+  };
 }
 
 /** Writes shard-<i>-of-<n>.json into `dir`; returns what to print. */
-export function writeShardReport(dir: string, file: ShardFile, kind?: ScenarioKind): string {
+export function writeShardReport(dir: string, file: ShardFile, kind?: ScenarioKind): Printed {
   mkdirSync(dir, { recursive: true });
   const path = writeShardFile(dir, file);
   const table = file.runs.length > 0 ? `${summaryTable(kind, file.runs)}\n\n` : "";
-  return `${table}${writtenList([path])}\n`;
+  return {
+    text: `${table}${writtenList([path])}\n`,
+    json: {
+      out: dir,
+      files: [path],
+      shard: { index: file.shard.index, count: file.shard.count },
+      runs: file.runs.length,
+    },
+  };
 }
 
 export function summaryTable(kind: ScenarioKind | undefined, runs: readonly RunResult[]): string {

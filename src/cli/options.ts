@@ -27,10 +27,11 @@ export function logLevelOption(): Option {
     .default("info");
 }
 
-export type OutputFormat = "table" | "json";
+/** What `-o/--output` takes: a form for people (a table, text, YAML) or json. */
+export type OutputFormat = "table" | "text" | "yaml" | "json";
 
-/** `-o/--output`: `text` for people (a table, YAML…), json for scripts; the shapes are in the README. */
-export function outputOption(human: string, note = ""): Option {
+/** `-o/--output`: `human` for people, json for scripts (the shapes are in the README, "Scripting"). */
+export function outputOption(human: Exclude<OutputFormat, "json">, note = ""): Option {
   return new Option("-o, --output <format>", `${human} for people, json for scripts${note}`)
     .choices([human, "json"])
     .default(human);

@@ -19,6 +19,8 @@ export class ConfigError extends TierfitError {
   readonly source: string;
   /** Each problem already formatted as one line. */
   readonly problems: readonly string[];
+  /** The same problems, unformatted (for `config validate --output json`). */
+  readonly details: readonly Problem[];
 
   constructor(source: string, problems: readonly Problem[]) {
     const lines = problems.map((p) => formatProblem(source, p));
@@ -30,6 +32,7 @@ export class ConfigError extends TierfitError {
     this.name = "ConfigError";
     this.source = source;
     this.problems = lines;
+    this.details = problems;
   }
 }
 

@@ -19,8 +19,11 @@ describe("tierfit serve", () => {
     const serve = (await buildProgram("serve")).commands.find((c) => c.name() === "serve");
     expect(serve?.description()).toMatch(/kube-scheduler extender/);
     const options = serve?.options.map((o) => [o.long, o.description.length > 10]);
+    expect(serve?.options.find((o) => o.long === "--config")?.short).toBe("-c");
+    expect(serve?.options.find((o) => o.long === "--redis")?.envVar).toBe("REDIS_URL");
     expect(options).toEqual([
       ["--config", true],
+      ["--log-level", true],
       ["--port", true],
       ["--host", true],
       ["--kubeconfig", true],

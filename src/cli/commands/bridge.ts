@@ -4,8 +4,17 @@
  * `node`, `kubernetes_node`, `node_name` or DCGM `Hostname` label; a server whose node is unknown
  * still counts in its model's demand, just not per node.
  */
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { RedisFlags } from "../../metrics/redis-session.js";
+import { EXIT } from "../exit-codes.js";
+import {
+  configOption,
+  logLevelOption,
+  type OutputFormat,
+  outputOption,
+  prefixOption,
+  redisOption,
+} from "../options.js";
 
 interface BridgeOptions extends RedisFlags {
   readonly scrape: string[];
@@ -14,6 +23,7 @@ interface BridgeOptions extends RedisFlags {
   readonly timeout: string;
   readonly once?: boolean;
   readonly logLevel: string;
+  readonly output: OutputFormat;
 }
 
 function untilSignal(): Promise<void> {
@@ -51,11 +61,18 @@ async function runBridge(opts: BridgeOptions): Promise<void> {
     if (opts.once) {
       const s = await bridge.runRound();
       if (s.writeError !== null) throw unavailable(session.url, s.writeError);
-      const failed = s.failed.map((f) => `\n  failed: ${f.url}: ${f.error}`).join("");
-      process.stdout.write(
-        `scraped ${s.scraped.length} of ${targets.length} targets; wrote ${s.nodes} node(s) and ${s.models} model(s) under ${session.keys.prefix}${failed}\n`,
-      );
-      if (s.scraped.length === 0) process.exitCode = 1;
+      if (opts.output === "json") {
+        const { at, scraped, failed, nodes, models } = s;
+        const round = { at: new Date(at).toISOString(), prefix: session.keys.prefix, scraped, failed, nodes, models };
+        process.stdout.write(`${JSON.stringify(round, null, 2)}\n`);
+      } else {
+        const failed = s.failed.map((f) => `\n  failed: ${f.url}: ${f.error}`).join("");
+        process.stdout.write(
+          `scraped ${s.scraped.length} of ${targets.length} targets; wrote ${s.nodes} node(s) and ${s.models} model(s) under ${session.keys.prefix}${failed}\n`,
+        );
+      }
+      // No target answered: the exporters are the unreachable dependency.
+      if (s.scraped.length === 0) process.exitCode = EXIT.unavailable;
       return;
     }
     logger.info({ targets: targets.length, intervalMs, redis: session.keys.prefix }, "bridge started");
@@ -82,13 +99,10 @@ export function registerBridgeCommand(program: Command): void {
     .option("--interval <duration>", "time between scrape rounds (15s, 1m, …)", "15s")
     .option("--timeout <duration>", "per-target scrape timeout", "5s")
     .option("--once", "scrape and write one round, print a summary, and exit")
-    .option("-c, --config <file>", "the YAML config file (Redis settings, TTLs, history; default: built-in defaults)")
-    .option("--redis <url>", "Redis URL, overriding the config's redis.url (e.g. redis://127.0.0.1:6379)")
-    .option("--prefix <prefix>", "key prefix, overriding the config's redis.keyPrefix")
-    .addOption(
-      new Option("--log-level <level>", "log level (logs go to stderr)")
-        .choices(["fatal", "error", "warn", "info", "debug"])
-        .default("info"),
-    )
+    .addOption(outputOption("text", " (with --once: the round's summary)"))
+    .addOption(configOption("Redis settings, TTLs, history"))
+    .addOption(redisOption())
+    .addOption(prefixOption())
+    .addOption(logLevelOption())
     .action((opts: BridgeOptions) => runBridge(opts));
 }

@@ -1,6 +1,7 @@
 /** `tierfit demand show`: the live-demand snapshot the extender would score with, read from Redis now. */
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { RedisFlags } from "../../metrics/redis-session.js";
+import { configOption, outputOption, prefixOption, redisOption } from "../options.js";
 
 interface ShowOptions extends RedisFlags {
   readonly output: "table" | "json";
@@ -24,12 +25,9 @@ export function registerDemandCommand(program: Command): void {
     .description(
       "Print the current demand snapshot: per-node GPU telemetry, per-model load and forecast, each entry's age and whether it is stale.",
     )
-    .option(
-      "-c, --config <file>",
-      "the YAML config file (Redis settings, staleness window; default: built-in defaults)",
-    )
-    .option("--redis <url>", "Redis URL, overriding the config's redis.url (e.g. redis://127.0.0.1:6379)")
-    .option("--prefix <prefix>", "key prefix, overriding the config's redis.keyPrefix")
-    .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
+    .addOption(configOption("Redis settings, staleness window, model aliases"))
+    .addOption(redisOption())
+    .addOption(prefixOption())
+    .addOption(outputOption("table"))
     .action((opts: ShowOptions) => show(opts));
 }

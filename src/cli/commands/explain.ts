@@ -1,20 +1,22 @@
 /** `tierfit explain`: where a pod would go and why, from files, with the scoring code the extender runs. */
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { TierfitConfig } from "../../config/schema.js";
 import { TierfitError } from "../../errors.js";
 import { shippedExamples } from "../../explain/examples.js";
 import type { DemandSnapshot } from "../../scoring/demand-snapshot.js";
 import { EXIT } from "../exit-codes.js";
+import { configOption, type OutputFormat, outputOption, prefixOption } from "../options.js";
 
 interface ExplainOptions {
   pod?: string;
   nodes?: string;
   podsOnNodes?: string;
   demand?: string;
-  redis?: string;
+  /** true: --redis without a URL. */
+  redis?: string | true;
   prefix?: string;
   config?: string;
-  output: "table" | "json";
+  output: OutputFormat;
 }
 
 const DEMAND_HELP = `
@@ -52,16 +54,12 @@ export function registerExplainCommand(program: Command): void {
     )
     .option("--demand <file>", "a JSON live-demand snapshot (format below)")
     .option(
-      "--redis <url>",
-      "read the live-demand snapshot from this Redis now, as `tierfit serve` does (instead of --demand)",
+      "--redis [url]",
+      "read the live-demand snapshot from Redis now, as `tierfit serve` does (instead of --demand); without a URL: $REDIS_URL, else the config's redis.url",
     )
-    .option("--prefix <prefix>", "with --redis: the key prefix, overriding the config's redis.keyPrefix")
-    .option("-c, --config <file>", "the tierfit config file (default: the built-in defaults)")
-    .addOption(
-      new Option("-o, --output <format>", "table for people, json for scripts")
-        .choices(["table", "json"])
-        .default("table"),
-    )
+    .addOption(prefixOption())
+    .addOption(configOption("tiers, weights, model aliases"))
+    .addOption(outputOption("table", "; exit code 5 when no node fits"))
     .addHelpText("after", DEMAND_HELP)
     .action(explain);
 }
@@ -102,7 +100,8 @@ async function demandFor(
 ): Promise<DemandSnapshot> {
   if (opts.redis) {
     const { readSnapshotOnce } = await import("../../metrics/read-snapshot-once.js");
-    return readSnapshotOnce({ config: opts.config, redis: opts.redis, prefix: opts.prefix });
+    const url = opts.redis === true ? process.env.REDIS_URL : opts.redis;
+    return readSnapshotOnce({ config: opts.config, redis: url, prefix: opts.prefix });
   }
   if (file) return (await import("../../explain/demand-file.js")).loadDemandFile(file, config);
   return (await import("../../scoring/demand-snapshot.js")).EMPTY_DEMAND;

@@ -1,6 +1,7 @@
 /** `tierfit report`: the latest capacity report the extender's report job stored in Redis. */
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { RedisFlags } from "../../metrics/redis-session.js";
+import { configOption, outputOption, prefixOption, redisOption } from "../options.js";
 
 interface ReportOptions extends RedisFlags {
   readonly output: "table" | "json";
@@ -33,13 +34,9 @@ export function registerReportCommand(program: Command): void {
     .description(
       "Print the latest capacity report: GPUs allocated vs used per tier and node, allocated-but-idle GPUs, right-sizing suggestions.",
     )
-    .option("-c, --config <file>", "the YAML config file (Redis settings; default: built-in defaults)")
-    .option("--redis <url>", "Redis URL, overriding the config's redis.url (e.g. redis://127.0.0.1:6379)")
-    .option("--prefix <prefix>", "key prefix, overriding the config's redis.keyPrefix")
-    .addOption(
-      new Option("-o, --output <format>", "output format (json prints null when there is no report)")
-        .choices(["table", "json"])
-        .default("table"),
-    )
+    .addOption(configOption("Redis settings"))
+    .addOption(redisOption())
+    .addOption(prefixOption())
+    .addOption(outputOption("table", " (json: null when there is no report)"))
     .action((opts: ReportOptions) => report(opts));
 }

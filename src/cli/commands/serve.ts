@@ -12,12 +12,14 @@ import { TierfitError } from "../../errors.js";
 import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT } from "../../extender/admin-defaults.js";
 import type { ExtenderMetrics } from "../../extender/metrics.js";
 import type { ExtenderDeps, KubePorts } from "../../extender/runtime.js";
+import { configOption, logLevelOption, redisOption } from "../options.js";
 
 export const DEFAULT_PORT = 8888;
 
 interface ServeOptions {
   readonly config?: string;
   readonly kubeconfig?: string;
+  readonly logLevel: string;
   readonly port: number;
   readonly host: string;
   readonly standalone?: boolean;
@@ -74,7 +76,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const { createRuntime } = await import("../../extender/runtime.js");
   const { startLiveDemand } = await import("../../metrics/live-demand.js");
   const { EMPTY_DEMAND } = await import("../../scoring/demand-snapshot.js");
-  const logger = pino({ name: "tierfit" });
+  const logger = pino({ name: "tierfit", level: opts.logLevel });
   const metrics = new ExtenderMetrics({ processMetrics: true });
   const config = await configSource(opts, logger, metrics);
   let kube: (KubePorts & { stop(): Promise<void> }) | null = null;
@@ -172,7 +174,8 @@ export function registerServeCommand(program: Command): void {
     .description(
       "Run the kube-scheduler extender: POST /filter, /prioritize, /bind, /preempt (and /healthz, /readyz) on --port; GET /metrics, /explain/<namespace>/<pod>, /healthz, /readyz on --admin-port.",
     )
-    .option("--config <file>", "tierfit config file (YAML), reloaded when it changes; default: the built-in config")
+    .addOption(configOption("reloaded when it changes"))
+    .addOption(logLevelOption())
     .option("--port <n>", "port to listen on", parsePort, DEFAULT_PORT)
     .option("--host <address>", "address to listen on", "0.0.0.0")
     .option(
@@ -203,7 +206,7 @@ export function registerServeCommand(program: Command): void {
       "address of the admin listener; /explain answers loopback callers only, whatever this is",
       DEFAULT_ADMIN_HOST,
     )
-    .option("--redis <url>", "Redis holding live GPU telemetry and inference demand (default: the config's redis.url)")
+    .addOption(redisOption("Redis holding live GPU telemetry and inference demand"))
     .option(
       "--no-redis",
       "score without live demand (the liveDemand signal is neutral); otherwise an unreachable Redis is retried in the background and never delays a request",

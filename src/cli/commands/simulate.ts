@@ -6,9 +6,12 @@
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
+import type { Printed } from "../../../sim/sweep/outputs.js";
 import type { SweepProgress } from "../../../sim/sweep/progress.js";
 import { TierfitError } from "../../errors.js";
 import { POLICY_NAMES } from "../../scoring/baselines/policy-names.js";
+import { type OutputFormat, outputOption } from "../options.js";
+import { checkWritableDir } from "../writable-dir.js";
 
 interface SimulateOptions {
   scenario?: string;
@@ -18,10 +21,12 @@ interface SimulateOptions {
   shard?: string;
   workers?: string;
   quiet?: boolean;
+  output: OutputFormat;
 }
 
 interface MergeOptions {
   out?: string;
+  output: OutputFormat;
 }
 
 const SIMULATE_HELP = `
@@ -64,6 +69,7 @@ export function registerSimulateCommand(program: Command): void {
       "worker threads (default: the number of runs, at most one per CPU core); 1 runs in this process",
     )
     .option("--quiet", "no progress output on stderr")
+    .addOption(outputOption("table", " (also for `simulate merge`)"))
     .addHelpText("after", SIMULATE_HELP)
     .action(async (file: string | undefined, opts: SimulateOptions) => {
       if (file !== undefined && opts.scenario !== undefined && file !== opts.scenario) {
@@ -85,7 +91,8 @@ export function registerSimulateCommand(program: Command): void {
     .action(async (paths: string[], opts: MergeOptions) => {
       // The root program hands options after the subcommand to `simulate` when it has one of the
       // same name, so `simulate merge DIR --out X` arrives as simulate's --out.
-      await mergeAction(paths, { out: opts.out ?? (simulate.opts() as SimulateOptions).out });
+      const parent = simulate.opts() as SimulateOptions;
+      await mergeAction(paths, { out: opts.out ?? parent.out, output: parent.output });
     });
 }
 
@@ -98,6 +105,8 @@ async function simulateAction(opts: SimulateOptions): Promise<void> {
   const shard = opts.shard === undefined ? undefined : parseShardSpec(opts.shard);
   const workers = opts.workers === undefined ? undefined : parseWorkers(opts.workers);
   const scenario = opts.scenario === undefined ? defaultScenario() : loadScenario(opts.scenario);
+  const out = opts.out ?? join("out", scenario.name);
+  checkWritableDir(out, "--out");
   const progress = await progressFor(opts.quiet === true);
   const outcome = await runSweep({
     scenario,
@@ -108,10 +117,9 @@ async function simulateAction(opts: SimulateOptions): Promise<void> {
     progress,
   });
   if (outcome.execution.note && !opts.quiet) process.stderr.write(`simulate: note: ${outcome.execution.note}\n`);
-  const out = opts.out ?? join("out", scenario.name);
   const identity = { scenario: scenario.name, description: scenario.description, kind: scenario.kind };
   if (shard === undefined) {
-    process.stdout.write(writeSweepReport(out, identity, outcome.results));
+    print(writeSweepReport(out, identity, outcome.results), opts.output);
     return;
   }
   if (outcome.runs.length === 0 && !opts.quiet) {
@@ -121,19 +129,26 @@ async function simulateAction(opts: SimulateOptions): Promise<void> {
     );
   }
   const file = shardFileFor(identity, shard, outcome.plan, outcome.results);
-  process.stdout.write(writeShardReport(out, file, scenario.kind));
+  print(writeShardReport(out, file, scenario.kind), opts.output);
 }
 
 async function mergeAction(paths: readonly string[], opts: MergeOptions): Promise<void> {
   const { mergeShards } = await import("../../../sim/sweep/merge.js");
   const { readShardFiles } = await import("../../../sim/sweep/shard-file.js");
   const { writeSweepReport } = await import("../../../sim/sweep/outputs.js");
-  const merged = mergeShards(readShardFiles(paths));
   const out = opts.out ?? defaultMergeOut(paths[0]);
-  process.stdout.write(
-    `merged ${merged.runs.length} run(s) of ${merged.scenario} from ${merged.shardCount} shard(s)\n\n`,
-  );
-  process.stdout.write(writeSweepReport(out, merged, merged.runs));
+  checkWritableDir(out, "--out");
+  const merged = mergeShards(readShardFiles(paths));
+  if (opts.output !== "json") {
+    process.stdout.write(
+      `merged ${merged.runs.length} run(s) of ${merged.scenario} from ${merged.shardCount} shard(s)\n\n`,
+    );
+  }
+  print(writeSweepReport(out, merged, merged.runs), opts.output);
+}
+
+function print(printed: Printed, output: OutputFormat): void {
+  process.stdout.write(output === "json" ? `${JSON.stringify(printed.json, null, 2)}\n` : printed.text);
 }
 
 function defaultMergeOut(path: string): string {
