@@ -15,7 +15,8 @@ export function checkWritableDir(dir: string, flag: string): void {
       isDir = statSync(probe).isDirectory();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" && dirname(probe) !== probe) {
+      // Missing, or below a file: look at the parent (a file there is reported below).
+      if ((code === "ENOENT" || code === "ENOTDIR") && dirname(probe) !== probe) {
         probe = dirname(probe);
         continue;
       }

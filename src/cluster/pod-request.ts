@@ -6,6 +6,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import type { TierfitConfig } from "../config/schema.js";
 import { TierfitError } from "../errors.js";
 import { MAX_GPUS_PER_POD, MAX_LABEL_VALUE_LENGTH, MAX_NAME_LENGTH, MAX_READ_ANNOTATION_LENGTH } from "./limits.js";
+import { MODEL_KEY, podModel } from "./pod-model.js";
 import { podRequestedAmounts } from "./pod-resources.js";
 import { nanosToMilli, nanosToNumber, nanosToWhole, parseNanos } from "./quantity.js";
 import { podTenant } from "./tenant.js";
@@ -13,7 +14,6 @@ import { tierByName, tierForRuntimeClass } from "./tier-match.js";
 import type { GpuMemoryRequest, PodRequest } from "./types.js";
 import { boundedAt, isObject, objectAt, optionalStringAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
 
-export const MODEL_LABEL = "tierfit.io/model";
 export const WORKLOAD_CLASS_LABEL = "tierfit.io/workload-class";
 /** GPU memory per device as a quantity ("20Gi"). */
 export const GPU_MEMORY_ANNOTATION = "tierfit.io/gpu-memory";
@@ -81,7 +81,7 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
     tier,
     tierSource,
     tenant: podTenant(namespace, labels, config),
-    model: labels[MODEL_LABEL] || null,
+    model: podModel(labels, annotations, config),
     workloadClass: workloadClass && Object.hasOwn(config.workloadClasses, workloadClass) ? workloadClass : "default",
     gpuProducts: (annotations[GPU_PRODUCTS_ANNOTATION] ?? "")
       .split(",")
@@ -100,6 +100,7 @@ function readAnnotations(
     GPU_MEMORY_ANNOTATION,
     GPU_FRACTION_ANNOTATION,
     GPU_PRODUCTS_ANNOTATION,
+    MODEL_KEY,
     config.tierSources.podAnnotation,
   ]) {
     boundedAt(annotations[key], MAX_READ_ANNOTATION_LENGTH, `${at}, annotation ${key}`);

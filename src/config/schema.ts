@@ -183,7 +183,13 @@ export const configSchema = z.strictObject({
       targetUtilisation: z.number().gt(0).max(1).default(0.85),
       /** How each model's request rate is forecast from its history (src/metrics/forecast). */
       forecast: demandForecastSchema.prefault({}),
-      /** Serving profile per model (`tierfit.io/model` value): turns forecast load into GPU memory and compute. */
+      /**
+       * Pod label value → the model name its inference server reports (vLLM's `model_name`,
+       * Triton's `model`), for names a label cannot hold (`meta-llama/Meta-Llama-3-8B-Instruct`).
+       * The `tierfit.io/model` annotation takes any name and needs no alias.
+       */
+      modelAliases: z.record(z.string().min(1), z.string().min(1)).default({}),
+      /** Serving profile per model (the server's model name): turns forecast load into GPU memory and compute. */
       profiles: z.record(z.string().min(1), modelProfileSchema).default({}),
       /** The periodic capacity report: allocated vs used GPUs, idle devices, right-sizing. */
       report: capacityReportSchema.prefault({}),
