@@ -88,10 +88,10 @@ describe("tierfit config", () => {
 
   it("every subcommand and option has help text", async () => {
     const group = await runCli(["config", "--help"]);
-    expect(group.stdout).toMatch(/validate <file>\s+Validate a config file/);
+    expect(group.stdout).toMatch(/validate \[options\] \[file\]\s+Validate a config file/);
     expect(group.stdout).toMatch(/show \[options\]\s+Print the effective config/);
     const show = await runCli(["config", "show", "--help"]);
-    expect(show.stdout).toMatch(/-c, --config <file>\s+the YAML config file to read/);
+    expect(show.stdout).toMatch(/-c, --config <file>\s+the YAML config file \(the file to read/);
     const validate = await runCli(["config", "validate", "--help"]);
     expect(validate.stdout).toMatch(/file\s+the YAML config file to check/);
   });

@@ -27,7 +27,7 @@ describe.skipIf(url === null)("tierfit explain --redis", () => {
 
   it("refuses --demand together with --redis", async () => {
     const r = await runCli(["explain", "--redis", url!, "--demand", "config/examples/demand.json"]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1); // usage: flags that do not go together
     expect(r.stderr).toContain("give --demand or --redis, not both");
   });
 
