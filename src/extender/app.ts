@@ -108,6 +108,7 @@ export function buildExtenderApp(deps: ExtenderDeps, rt: ExtenderRuntime = creat
       }
       const seconds = (performance.now() - started) / 1000;
       rt.metrics.requestSeconds.observe({ verb, outcome: result.outcome }, seconds);
+      if (verb === "bind" && result.outcome !== "ok") rt.metrics.recordBindFailure(result.failure ?? result.outcome);
       // Copied, not spread: V8 builds a new hidden class for every object spread with keys added
       // after it, on every request.
       const line: Record<string, unknown> = Object.assign({ verb }, result.log);

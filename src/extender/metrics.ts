@@ -3,7 +3,8 @@
  * several apps in one process never share counters). Ages are computed when scraped.
  */
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { TIERFIT_VERSION } from "../version.js";
 import type { DemandStatus } from "./ports.js";
 
 export type Verb = "filter" | "prioritize" | "bind" | "preempt";
@@ -21,9 +22,28 @@ export class ExtenderMetrics {
   readonly nodesRejected: Counter<"signal">;
   readonly podsPlaced: Counter<"tier">;
   readonly configReloads: Counter<"result">;
+  readonly bindFailures: Counter<"reason">;
 
-  constructor() {
+  /**
+   * `processMetrics`: also export prom-client's process and Node.js figures (CPU, resident memory,
+   * heap, event-loop lag, GC). `serve` turns them on; they sample in the background, so the many
+   * apps a test run builds leave them off.
+   */
+  constructor(opts: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: "tierfit_build_info",
+      help: "Always 1; the labels say which tierfit and Node.js are running.",
+      labelNames: ["version", "nodejs"],
+      registers,
+    }).set({ version: TIERFIT_VERSION, nodejs: process.version }, 1);
+    this.bindFailures = new Counter({
+      name: "tierfit_extender_bind_failures_total",
+      help: "Binds that failed, by reason (malformed: the request did not decode; error: any other, unless the bind path names it).",
+      labelNames: ["reason"],
+      registers,
+    });
     this.requestSeconds = new Histogram({
       name: "tierfit_extender_request_duration_seconds",
       help: "Time to answer one kube-scheduler extender call, by verb and outcome (ok, error, malformed).",
@@ -67,7 +87,7 @@ export class ExtenderMetrics {
     }
     new Gauge({
       name: "tierfit_demand_snapshot_age_seconds",
-      help: "Seconds since the live-demand snapshot was taken (+Inf when none was ever taken).",
+      help: "Seconds since live demand was last read from Redis successfully (+Inf when never).",
       registers: [this.registry],
       collect() {
         this.set(sources.demandAgeMs() / 1000);
@@ -79,7 +99,7 @@ export class ExtenderMetrics {
   watchDemand(status: () => DemandStatus): void {
     new Gauge({
       name: "tierfit_demand_redis_connected",
-      help: "1 while the live-demand reader is connected to Redis, else 0.",
+      help: "1 while Redis answers the live-demand reader's commands (connected, last refresh succeeded), else 0.",
       registers: [this.registry],
       collect() {
         this.set(status().connected ? 1 : 0);
@@ -96,6 +116,11 @@ export class ExtenderMetrics {
         this.set({ kind: "model" }, s.staleModels);
       },
     });
+  }
+
+  /** One failed bind; `reason` is a short fixed word (a metric label), never a message. */
+  recordBindFailure(reason: string): void {
+    this.bindFailures.inc({ reason });
   }
 
   recordConfigReload(ok: boolean): void {

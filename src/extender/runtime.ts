@@ -70,9 +70,11 @@ export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
   const cache = deps.kube?.cache;
   metrics.watchAges({
     cacheAgeMs: cache ? () => cache.ageMs() : null,
+    // With Redis, the age of the last read that succeeded: during an outage the snapshot is
+    // rebuilt (entries judged stale) with a new takenAt, but nothing new was read.
     demandAgeMs: () => {
-      const takenAt = deps.demand().takenAt;
-      return takenAt > 0 ? Math.max(0, deps.now() - takenAt) : Number.POSITIVE_INFINITY;
+      const readAt = deps.demandStatus ? deps.demandStatus().lastRefreshAt : deps.demand().takenAt;
+      return readAt !== null && readAt > 0 ? Math.max(0, deps.now() - readAt) : Number.POSITIVE_INFINITY;
     },
   });
   if (deps.demandStatus) metrics.watchDemand(deps.demandStatus);

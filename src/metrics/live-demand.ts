@@ -44,16 +44,30 @@ export function startLiveDemand(
   });
   /** Models of pods tierfit bound itself; pods placed by others carry none (no right-sizing for them). */
   const models = new Map<string, string>();
-  const jobs = startDemandJobs({
-    reader,
-    redis,
-    keys,
-    config,
-    logger,
-    ledger: opts.ledger,
-    modelOf: (podKey) => models.get(podKey) ?? null,
-  });
-  jobs.run("refresh").catch((err: Error) => logger.warn({ error: err.message }, "first live-demand refresh failed"));
+  // The jobs start once Redis first answers: a command sent before would fail and be logged as
+  // an outage on every normal start.
+  let jobs: ReturnType<typeof startDemandJobs> | null = null;
+  const startJobs = () => {
+    if (stopped) return;
+    jobs = startDemandJobs({
+      reader,
+      redis,
+      keys,
+      config,
+      logger,
+      ledger: opts.ledger,
+      modelOf: (podKey) => models.get(podKey) ?? null,
+    });
+    jobs.run("refresh").catch((err: Error) => logger.warn({ error: err.message }, "first live-demand refresh failed"));
+  };
+  let stopped = false;
+  if (redis.status === "ready") startJobs();
+  else redis.once("ready", startJobs);
+  // Still not connected: one read fails and says why (in /readyz, and a warning in the log).
+  const notYet = setTimeout(() => {
+    if (jobs === null) void reader.refresh();
+  }, config.redis.connectTimeoutMs);
+  notYet.unref();
   return {
     url: redactUrl(url),
     current: () => reader.current(),
@@ -64,7 +78,9 @@ export function startLiveDemand(
       reader.notePlacement(allocation.node, pod.model, { fbMiB, util: expectedCompute(reader.current(), pod) }, at);
     },
     async stop() {
-      await jobs.stop();
+      stopped = true;
+      clearTimeout(notYet);
+      await jobs?.stop();
       redis.disconnect();
     },
   };

@@ -34,7 +34,10 @@ export interface SnapshotReaderOptions {
 }
 
 export interface ReaderStatus {
-  /** The Redis connection is up. */
+  /**
+   * Redis answers: the connection is up and the last refresh's commands succeeded. A frozen
+   * Redis keeps its connection open; its commands time out (redis.commandTimeoutMs).
+   */
   readonly connected: boolean;
   /** When a refresh last read Redis successfully, ms since epoch. */
   readonly lastRefreshAt: number | null;
@@ -115,7 +118,7 @@ export class SnapshotReader {
 
   status(): ReaderStatus {
     return {
-      connected: this.opts.redis.status === "ready",
+      connected: this.opts.redis.status === "ready" && this.lastError === null,
       lastRefreshAt: this.lastRefreshAt,
       lastError: this.lastError,
       staleNodes: this.staleNodes,
@@ -136,7 +139,15 @@ export class SnapshotReader {
     } catch (err) {
       ok = false;
       const message = (err as Error).message;
-      if (this.lastError === null) {
+      if (this.lastRefreshAt === null) {
+        // Never read yet (Redis still starting, or absent): scoring goes on without live demand.
+        if (this.lastError === null) {
+          this.opts.logger.warn(
+            { err: message },
+            "live demand not read yet; its signal is neutral until Redis answers",
+          );
+        }
+      } else if (this.lastError === null) {
         this.opts.logger.error({ err: message }, "live demand refresh failed; serving the last snapshot");
       }
       this.lastError = message;

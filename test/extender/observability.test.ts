@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/config/load.js";
@@ -86,6 +87,32 @@ describe("/metrics", () => {
     expect(lines.some((l) => l.startsWith("tierfit_cluster_cache_age_seconds"))).toBe(false);
     const otherLines = (await other.inject({ url: "/metrics" })).body.split("\n");
     expect(otherLines.some((l) => l.startsWith("tierfit_config_reloads_total{"))).toBe(false);
+  });
+});
+
+describe("process metrics, build info and bind failures", () => {
+  it("exports Node.js and process figures when asked, and always which tierfit runs", async () => {
+    const withProcess = new ExtenderMetrics({ processMetrics: true });
+    const text = await withProcess.registry.metrics();
+    for (const name of ["process_cpu_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes"]) {
+      expect(text).toMatch(new RegExp(`^${name} \\d`, "m"));
+    }
+    const version = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+    expect(text).toContain(`tierfit_build_info{version="${version}",nodejs="${process.version}"} 1`);
+    const plain = await new ExtenderMetrics().registry.metrics();
+    expect(plain).not.toMatch(/^process_cpu_seconds_total/m);
+    expect(plain).toContain("tierfit_build_info{");
+  });
+
+  it("counts failed binds by reason", async () => {
+    const h = makeHarness({ nodes: NODES, apiPods: [POD] });
+    await h.post("bind", { PodName: "gone", PodNamespace: "default", PodUID: "uid-gone", Node: "node-a" });
+    await h.post("bind", { PodName: "llm-0", PodNamespace: "default", Node: 7 });
+    await h.post("bind", { PodName: "llm-0", PodNamespace: "default", PodUID: "uid-llm-0", Node: "node-a" });
+    const lines = (await h.admin.inject({ url: "/metrics" })).body.split("\n");
+    expect(lines).toContain('tierfit_extender_bind_failures_total{reason="error"} 1');
+    expect(lines).toContain('tierfit_extender_bind_failures_total{reason="malformed"} 1');
+    expect(lines.filter((l) => l.startsWith("tierfit_extender_bind_failures_total{"))).toHaveLength(2);
   });
 });
 

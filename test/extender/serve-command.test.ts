@@ -26,6 +26,7 @@ describe("tierfit serve", () => {
       ["--log-level", true],
       ["--port", true],
       ["--host", true],
+      ["--kubeconfig", true],
       ["--standalone", true],
       ["--tls-cert", true],
       ["--tls-key", true],
@@ -36,6 +37,14 @@ describe("tierfit serve", () => {
       ["--no-redis", true],
     ]);
   });
+
+  it("says in one line which kubeconfig it could not load, and what to run instead", async () => {
+    const stderr = captureStderr();
+    expect(await main(["node", "tierfit", "serve", "--no-redis", "--kubeconfig", "does/not/exist.yaml"])).toBe(4);
+    expect(stderr.join("")).toBe(
+      "tierfit: cannot load --kubeconfig does/not/exist.yaml: no such file; run tierfit serve --kubeconfig FILE, or --standalone to serve full-Nodes filter/prioritize without the API\n",
+    );
+  }, 90_000); // serve imports the whole extender first, which is slow on a loaded machine
 
   it("refuses half a TLS setup with an operator error, before starting anything", async () => {
     const stderr = captureStderr();

@@ -18,6 +18,7 @@ export const DEFAULT_PORT = 8888;
 
 interface ServeOptions {
   readonly config?: string;
+  readonly kubeconfig?: string;
   readonly logLevel: string;
   readonly port: number;
   readonly host: string;
@@ -76,12 +77,14 @@ async function serve(opts: ServeOptions): Promise<void> {
   const { startLiveDemand } = await import("../../metrics/live-demand.js");
   const { EMPTY_DEMAND } = await import("../../scoring/demand-snapshot.js");
   const logger = pino({ name: "tierfit", level: opts.logLevel });
-  const metrics = new ExtenderMetrics();
+  const metrics = new ExtenderMetrics({ processMetrics: true });
   const config = await configSource(opts, logger, metrics);
   let kube: (KubePorts & { stop(): Promise<void> }) | null = null;
   if (!opts.standalone) {
     try {
-      const cluster = await startKubeCluster(() => config.current(), logger);
+      const { loadClusterConfig } = await import("../../extender/cluster-config.js");
+      const kubeConfig = loadClusterConfig(opts.kubeconfig);
+      const cluster = await startKubeCluster(() => config.current(), logger, { kubeConfig });
       kube = { cache: cluster.cache, binder: cluster.binder, podSource: cluster.podSource, stop: () => cluster.stop() };
     } catch (err) {
       config.close();
@@ -175,6 +178,10 @@ export function registerServeCommand(program: Command): void {
     .addOption(logLevelOption())
     .option("--port <n>", "port to listen on", parsePort, DEFAULT_PORT)
     .option("--host <address>", "address to listen on", "0.0.0.0")
+    .option(
+      "--kubeconfig <file>",
+      "kubeconfig of the cluster to watch; default: KUBECONFIG, else ~/.kube/config, else the pod's service account",
+    )
     .option(
       "--standalone",
       "run without the Kubernetes API: serves nodeCacheCapable: false (full Nodes) filter and prioritize from the request bodies; no bind, no names mode",

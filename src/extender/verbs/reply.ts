@@ -17,6 +17,8 @@ export interface VerbReply {
   readonly outcome: Outcome;
   /** Fields of the verb's log line (pod, nodes in / passed, winner, …). */
   readonly log: Readonly<Record<string, unknown>>;
+  /** Why a bind failed, as a metric label (tierfit_extender_bind_failures_total); else the outcome. */
+  readonly failure?: string;
 }
 
 export function ok(body: unknown, log: Record<string, unknown>): VerbReply {
