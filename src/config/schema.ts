@@ -5,7 +5,15 @@
 import { z } from "zod";
 import { DEFAULT_PRODUCT_MEMORY_MIB } from "./gpu-products.js";
 
-export const SIGNAL_NAMES = ["gpuMemory", "isolationTier", "liveDemand", "fragmentation", "resourcesFit"] as const;
+export const SIGNAL_NAMES = [
+  "gpuMemory",
+  "isolationTier",
+  "liveDemand",
+  "fragmentation",
+  "resourcesFit",
+  "stranding",
+  "consolidation",
+] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const kubeName = z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, "a lower-case DNS-style name");
@@ -46,7 +54,26 @@ const DEFAULT_WEIGHTS: Record<SignalName, number> = {
   liveDemand: 2,
   fragmentation: 2,
   resourcesFit: 1,
+  stranding: 0,
+  consolidation: 0,
 };
+
+/** One level of the ranked combination (src/scoring/ranked.ts). */
+const rankLevelSchema = z.strictObject({
+  signal: z.enum(SIGNAL_NAMES),
+  /** Width of the bands the signal's 0..10 score is cut into; 0 = the exact score (last level only). */
+  step: z.number().min(0).max(10),
+});
+
+/** The default ranking; config/tierfit.yaml explains each level. */
+export const DEFAULT_RANKED = [
+  { signal: "isolationTier", step: 5 },
+  { signal: "liveDemand", step: 5 },
+  { signal: "stranding", step: 2 },
+  { signal: "consolidation", step: 1 },
+  { signal: "fragmentation", step: 0.1 },
+  { signal: "gpuMemory", step: 0 },
+] as const satisfies readonly { signal: SignalName; step: number }[];
 
 const weightsSchema = z.strictObject(
   Object.fromEntries(SIGNAL_NAMES.map((s) => [s, z.number().min(0).max(100).default(DEFAULT_WEIGHTS[s])])) as Record<
@@ -154,8 +181,14 @@ export const configSchema = z.strictObject({
     .refine((c) => "default" in c, "must define the class `default`"),
   scoring: z
     .strictObject({
+      /** ranked: level by level (`ranked`); weighted: the weighted mean (`weights`). */
+      combine: z.enum(["ranked", "weighted"]).default("ranked"),
+      ranked: z
+        .array(rankLevelSchema)
+        .min(1)
+        .default(DEFAULT_RANKED.map((l) => ({ ...l }))),
       weights: weightsSchema.prefault({}),
-      /** mathjs expression over the signal names, 0..10; replaces the weighted sum when set. */
+      /** mathjs expression over the signal names, 0..10; replaces the other combinations when set. */
       expression: z.string().min(1).nullable().default(null),
     })
     .prefault({}),
@@ -213,5 +246,6 @@ export const configSchema = z.strictObject({
 export type TierfitConfig = z.infer<typeof configSchema>;
 export type TierConfig = z.infer<typeof tierSchema>;
 export type TypicalPodConfig = z.infer<typeof typicalPodSchema>;
+export type RankLevel = z.infer<typeof rankLevelSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 export type DemandConfig = TierfitConfig["demand"];

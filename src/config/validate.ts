@@ -1,9 +1,11 @@
 /**
  * Rules that span fields, which the schema alone cannot state: tier names unique, every tier
  * reference resolves, the score expression compiles and gives a finite number on sample
- * signals, the weights can rank anything at all.
+ * signals, the weights can rank anything at all, the ranked levels name each signal once and
+ * only the last compares exact scores.
  */
 import { compileScoreExpression } from "../scoring/expression.js";
+import { MAX_RANKS, rankCount } from "../scoring/ranked.js";
 import type { Problem } from "./problems.js";
 import { SIGNAL_NAMES, type TierfitConfig } from "./schema.js";
 
@@ -19,6 +21,7 @@ export function crossFieldProblems(config: TierfitConfig): Problem[] {
     ...runtimeLabelTiersExist(config),
     ...expressionCompiles(config),
     ...someWeightAboveZero(config),
+    ...rankedLevelsUsable(config),
   ];
 }
 
@@ -118,7 +121,7 @@ function expressionCompiles(config: TierfitConfig): Problem[] {
 
 function someWeightAboveZero(config: TierfitConfig): Problem[] {
   const scoring = config.scoring ?? {};
-  if (typeof scoring.expression === "string") return [];
+  if (typeof scoring.expression === "string" || scoring.combine !== "weighted") return [];
   const weights = Object.values(scoring.weights ?? {});
   if (!weights.every((w) => typeof w === "number") || weights.some((w) => w > 0)) return [];
   return [
@@ -128,6 +131,33 @@ function someWeightAboveZero(config: TierfitConfig): Problem[] {
         "expected at least one weight above 0 (or a scoring.expression), found all 0: every node would score the same",
     },
   ];
+}
+
+function rankedLevelsUsable(config: TierfitConfig): Problem[] {
+  const levels = list(config.scoring?.ranked) as { signal?: unknown; step?: unknown }[];
+  const problems: Problem[] = [];
+  const seen = new Map<string, number>();
+  levels.forEach((level, i) => {
+    const signal = text(level?.signal);
+    if (signal === undefined) return;
+    const first = seen.get(signal);
+    if (first === undefined) seen.set(signal, i);
+    else problems.push({ path: ["scoring", "ranked", i, "signal"], message: `"${signal}" is already level ${first}` });
+    if (level.step === 0 && i < levels.length - 1) {
+      problems.push({
+        path: ["scoring", "ranked", i, "step"],
+        message: "expected a step above 0: only the last level may compare exact scores (step 0)",
+      });
+    }
+  });
+  const steps = levels.map((l) => ({ step: typeof l?.step === "number" ? l.step : 0 }));
+  if (rankCount(steps) > MAX_RANKS) {
+    problems.push({
+      path: ["scoring", "ranked"],
+      message: `expected at most ${MAX_RANKS} ranks in all (the product of the levels' 10 / step + 1), found ${rankCount(steps)}: use fewer levels or wider steps`,
+    });
+  }
+  return problems;
 }
 
 function list(value: unknown): unknown[] {

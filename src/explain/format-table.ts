@@ -88,6 +88,10 @@ function podSummary(pod: PodRequest, config: TierfitConfig): string {
 
 function scoringSummary(config: TierfitConfig): string {
   if (config.scoring.expression !== null) return `expression ${config.scoring.expression}`;
+  if (config.scoring.combine === "ranked") {
+    const levels = config.scoring.ranked.map((l) => (l.step > 0 ? `${l.signal} (bands of ${l.step})` : l.signal));
+    return `ranked, level by level: ${levels.join(", then ")}; each signal 0..10`;
+  }
   const weights = SIGNAL_NAMES.map((s) => `${s} ${config.scoring.weights[s]}`).join(", ");
   return `weighted mean of the signals (weights: ${weights}), each 0..10`;
 }

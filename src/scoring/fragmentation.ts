@@ -23,6 +23,8 @@ export interface CompiledMix {
   /** Index into `thresholds`, or -1 for a pod that asks for no GPU. */
   readonly group: Int32Array;
   readonly products: readonly (readonly string[] | null)[];
+  /** CPU (thousandths of a core) the mix's GPU pods ask per thousandth of a GPU: stranding.ts. */
+  readonly milliCpuPerGpuMilli: number;
   /** Distinct per-device GPU requests (thousandths), ascending. */
   readonly thresholds: Float64Array;
   /** Per threshold: devices with at least that much free, and the free thousandths of the others. */
@@ -47,6 +49,7 @@ export function compileMix(mix: readonly TypicalPod[]): CompiledMix {
     weight: Float64Array.from(mix, (p) => p.weight),
     group: Int32Array.from(mix, (p) => (p.gpuCount > 0 ? thresholds.indexOf(p.gpuMilli) : -1)),
     products: mix.map((p) => (p.gpuProducts && p.gpuProducts.length > 0 ? p.gpuProducts : null)),
+    milliCpuPerGpuMilli: cpuPerGpu(mix),
     thresholds: Float64Array.from(thresholds),
     devicesAtLeast: new Int32Array(thresholds.length),
     freeBelow: new Float64Array(thresholds.length),
@@ -54,6 +57,18 @@ export function compileMix(mix: readonly TypicalPod[]): CompiledMix {
   };
   compiled.set(mix, out);
   return out;
+}
+
+/** Weighted CPU over weighted GPU of the mix's GPU pods; 0 when it has none. */
+function cpuPerGpu(mix: readonly TypicalPod[]): number {
+  let cpu = 0;
+  let gpu = 0;
+  for (const p of mix) {
+    if (p.gpuCount === 0) continue;
+    cpu += p.weight * p.milliCpu;
+    gpu += p.weight * p.gpuCount * p.gpuMilli;
+  }
+  return gpu > 0 ? cpu / gpu : 0;
 }
 
 interface Memo {

@@ -8,6 +8,7 @@ import type { NodeState, PodRequest } from "../cluster/types.js";
 import { SIGNAL_NAMES, type SignalName, type TierfitConfig } from "../config/schema.js";
 import { compileScoreExpression } from "./expression.js";
 import type { CompiledMix } from "./fragmentation.js";
+import { rankedCombine, rankedCombineAt } from "./ranked.js";
 import { SIGNALS } from "./signals/index.js";
 import type { Signal } from "./types.js";
 
@@ -114,9 +115,10 @@ export function filterOnly<P>(signal: Signal<P>): Signal<P> {
 }
 
 /**
- * tierfit's policy: all five signals, combined by the config's weights or its expression.
- * The expression is compiled here, once; config validation is expected to have rejected a bad
- * one already (it calls compileScoreExpression), so a failure here is a programmer error.
+ * tierfit's policy: every signal, combined by the config's expression if set, else ranked level
+ * by level (ranked.ts) or by the weighted mean, as `scoring.combine` says. The expression is
+ * compiled here, once; config validation is expected to have rejected a bad one already (it
+ * calls compileScoreExpression), so a failure here is a programmer error.
  */
 export function tierfitPolicy(config: TierfitConfig): ScoringPolicy {
   const expression = config.scoring.expression;
@@ -135,11 +137,17 @@ export function tierfitPolicy(config: TierfitConfig): ScoringPolicy {
     };
     return { name: "tierfit", signals: SIGNALS, combine, counters };
   }
+  const order = SIGNALS.map((s) => s.name);
+  if (config.scoring.combine === "ranked") {
+    const levels = config.scoring.ranked;
+    const combineAt = rankedCombineAt(
+      levels,
+      levels.map((l) => order.indexOf(l.signal)),
+    );
+    return { name: "tierfit", signals: SIGNALS, combine: rankedCombine(levels), combineAt, counters };
+  }
   const weights = weightsOf(config);
-  const combineAt = weightedCombineAt(
-    weights,
-    SIGNALS.map((s) => s.name),
-  );
+  const combineAt = weightedCombineAt(weights, order);
   return { name: "tierfit", signals: SIGNALS, combine: weightedCombine(weights), combineAt, counters };
 }
 

@@ -28,7 +28,18 @@ describe("defaults", () => {
       liveDemand: 2,
       fragmentation: 2,
       resourcesFit: 1,
+      stranding: 0,
+      consolidation: 0,
     });
+    expect(config.scoring.combine).toBe("ranked");
+    expect(config.scoring.ranked.map((l) => l.signal)).toEqual([
+      "isolationTier",
+      "liveDemand",
+      "stranding",
+      "consolidation",
+      "fragmentation",
+      "gpuMemory",
+    ]);
     expect(defaultConfig()).toEqual(config);
     expect(loadConfig()).toEqual(config);
   });
@@ -59,6 +70,8 @@ describe("parseConfig", () => {
       liveDemand: 5,
       fragmentation: 2,
       resourcesFit: 1,
+      stranding: 0,
+      consolidation: 0,
     });
     expect(config.tiers).toHaveLength(3);
   });
@@ -194,11 +207,32 @@ describe("cross-field rules", () => {
   });
 
   it("all-zero weights are refused unless an expression replaces them", () => {
-    const zeros = "  weights: { gpuMemory: 0, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 }\n";
+    const zeros =
+      "  combine: weighted\n  weights: { gpuMemory: 0, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 }\n";
     expect(problemsOf(`scoring:\n${zeros}`)).toEqual([
-      "test.yaml:2: scoring.weights: expected at least one weight above 0 (or a scoring.expression), found all 0: every node would score the same",
+      "test.yaml:3: scoring.weights: expected at least one weight above 0 (or a scoring.expression), found all 0: every node would score the same",
     ]);
     expect(problemsOf(`scoring:\n${zeros}  expression: "gpuMemory"\n`)).toEqual([]);
+    // The ranked combination does not read the weights.
+    expect(problemsOf(`scoring:\n${zeros.replace("weighted", "ranked")}`)).toEqual([]);
+  });
+
+  it("ranked levels: each signal once, exact scores only on the last level, a bounded number of ranks", () => {
+    const levels = (...l: string[]) => `scoring:\n  ranked:\n${l.map((x) => `    - ${x}\n`).join("")}`;
+    expect(problemsOf(levels("{ signal: stranding, step: 2 }", "{ signal: gpuMemory, step: 0 }"))).toEqual([]);
+    expect(problemsOf(levels("{ signal: gpuMemory, step: 0 }", "{ signal: stranding, step: 2 }"))).toEqual([
+      "test.yaml:3: scoring.ranked[0].step: expected a step above 0: only the last level may compare exact scores (step 0)",
+    ]);
+    expect(problemsOf(levels("{ signal: stranding, step: 2 }", "{ signal: stranding, step: 1 }"))).toEqual([
+      'test.yaml:4: scoring.ranked[1].signal: "stranding" is already level 0',
+    ]);
+    // 10 levels of steps 0.01 would be 1001^10 ranks, beyond what one double keeps apart.
+    const fine = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `{ signal: ${["gpuMemory", "isolationTier", "liveDemand", "fragmentation", "resourcesFit", "stranding", "consolidation"][i % 7]}, step: 0.01 }`,
+    );
+    expect(problemsOf(levels(...fine)).some((p) => p.includes("scoring.ranked: expected at most"))).toBe(true);
   });
 
   it("the score expression must compile", () => {

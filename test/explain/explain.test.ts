@@ -45,9 +45,17 @@ describe("explainPlacement on the shipped examples", () => {
           reason: null,
           rejectedBy: null,
           unresolvable: false,
-          signals: { gpuMemory: 10, isolationTier: 10, liveDemand: 10, fragmentation: 4.75, resourcesFit: 8.86 },
-          score: 9,
-          rawScore: 8.84,
+          signals: {
+            gpuMemory: 10,
+            isolationTier: 10,
+            liveDemand: 10,
+            fragmentation: 4.75,
+            resourcesFit: 8.86,
+            stranding: 10,
+            consolidation: 6,
+          },
+          score: 10,
+          rawScore: 9.92,
         },
         {
           name: "gpu-h100-kata-01",
@@ -58,9 +66,19 @@ describe("explainPlacement on the shipped examples", () => {
           // Its snug fit, GPU 0, runs at 91 %; no GPU has headroom for the replica's 0.4 GPU under
           // the 85 % target, so it would get the least loaded one (GPU 3, 0.5 + 0.4 = 0.9) and
           // strand half of that GPU's memory.
-          signals: { gpuMemory: 5.02, isolationTier: 10, liveDemand: 6.67, fragmentation: 4.26, resourcesFit: 8.67 },
-          score: 7,
-          rawScore: 6.56,
+          signals: {
+            gpuMemory: 5.02,
+            isolationTier: 10,
+            liveDemand: 6.67,
+            fragmentation: 4.26,
+            resourcesFit: 8.67,
+            stranding: 10,
+            consolidation: 10,
+          },
+          // Ranked: the H100 is already powered (consolidation 10), but its GPU has less
+          // headroom (liveDemand 6.67 is band 1 of 0..2), a higher level.
+          score: 9,
+          rawScore: 8.88,
         },
         {
           name: "gpu-a100-runc-01",
@@ -116,7 +134,7 @@ describe("explainPlacement on the shipped examples", () => {
 
   it("ranks passing nodes best first, by score", () => {
     const config = parseConfig(
-      "scoring:\n  weights: { gpuMemory: 0, isolationTier: 0, fragmentation: 0, resourcesFit: 0 }\n",
+      "scoring:\n  combine: weighted\n  weights: { gpuMemory: 0, isolationTier: 0, fragmentation: 0, resourcesFit: 0 }\n",
       "w.yaml",
     );
     const e = explained(shippedInput({ config }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeContext } from "../../src/scoring/context.js";
 import type { ScoringPolicy } from "../../src/scoring/policy.js";
 import { tierfitPolicy, weightedCombine, weightedCombineAt } from "../../src/scoring/policy.js";
+import { rankedCombine } from "../../src/scoring/ranked.js";
 import { allocationFor, decide, filterNodes, pickNode, prioritizeNodes } from "../../src/scoring/runner.js";
 import type { Signal } from "../../src/scoring/types.js";
 import { gpu, nodeState, podRequest, testConfig } from "../support/core-builders.js";
@@ -41,14 +42,21 @@ describe("decide", () => {
     expect(w.signals.gpuMemory).toBeCloseTo(10, 9); // 40 of 80 GiB free, fills it
     expect(w.signals.isolationTier).toBe(10);
     expect(w.signals.liveDemand).toBe(5); // no telemetry: neutral
+    expect(w.signals.consolidation).toBe(10); // its GPU is already in use: wakes none
+    expect(d.nodes[2].signals.consolidation).toBe(9); // the empty node wakes its one GPU
     expect(Object.keys(w.signals).sort()).toEqual(
-      ["fragmentation", "gpuMemory", "isolationTier", "liveDemand", "resourcesFit"].sort(),
+      [
+        "consolidation",
+        "fragmentation",
+        "gpuMemory",
+        "isolationTier",
+        "liveDemand",
+        "resourcesFit",
+        "stranding",
+      ].sort(),
     );
-    const weights = config.scoring.weights;
-    const total = Object.values(weights).reduce((a, b) => a + b, 0);
-    const expected =
-      Object.entries(weights).reduce((sum, [name, weight]) => sum + weight * (w.signals[name] ?? 0), 0) / total;
-    expect(w.rawScore).toBeCloseTo(expected, 12);
+    const expected = rankedCombine(config.scoring.ranked)(w.signals as Record<string, number>);
+    expect(w.rawScore).toBe(expected);
     expect(w.score).toBe(Math.round(expected));
     // The hypervisor node costs isolation: it ranks below the equally empty shared-kernel one.
     expect(d.nodes[0].signals.isolationTier).toBe(0);
@@ -71,10 +79,25 @@ describe("decide", () => {
   });
 
   it("breaks equal integer scores by the raw score before the name", () => {
-    // "b" has slightly more CPU free: same integer score, higher raw score.
+    // Under the weighted mean, "b" has slightly more CPU free: same integer score, higher raw score.
+    const weighted = makeContext(testConfig({ scoring: { combine: "weighted" } }));
     const twins = [
       nodeState({ name: "a", gpus: [gpu(A100)], requestedCpu: 1 }),
       nodeState({ name: "b", gpus: [gpu(A100)] }),
+    ];
+    const r = decide(pod, twins, weighted);
+    expect(r.nodes[0].score).toBe(r.nodes[1].score);
+    expect(r.nodes[1].rawScore).toBeGreaterThan(r.nodes[0].rawScore);
+    expect(r.winner).toBe("b");
+    expect(pickNode(pod, twins, weighted)?.node.view.name).toBe("b");
+  });
+
+  it("ranked: a lower level breaks a tie the integer score cannot show", () => {
+    // Both GPUs already hold the tenant's pods (consolidation ties at 10); on "b" the pod fills
+    // its GPU (gpuMemory, the last level, 10) and on "a" leaves a quarter free (about 7.5).
+    const twins = [
+      nodeState({ name: "a", gpus: [gpu(A100, { occupants: [{ milli: 250, tenant: "default" }] })] }),
+      nodeState({ name: "b", gpus: [gpu(A100, { occupants: [{ milli: 500, tenant: "default" }] })] }),
     ];
     const r = decide(pod, twins, ctx);
     expect(r.nodes[0].score).toBe(r.nodes[1].score);

@@ -25,7 +25,8 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<PolicyName, string>> = {
   "gpu-packing": "FGD paper baseline: fills partly used GPUs, then used nodes, then idle ones",
   bestfit: "FGD paper baseline: least CPU and GPU left over",
   fgd: "FGD paper: fragmentation gradient descent over the typical pods",
-  tierfit: "tierfit's own policy: GPU memory, isolation tiers, live demand, fragmentation (config weights)",
+  tierfit:
+    "tierfit's own policy (config): isolation tier, live headroom, CPU stranding, consolidation, fragmentation, GPU fit, ranked in that order",
 };
 
 export function isPolicyName(name: string): name is PolicyName {
