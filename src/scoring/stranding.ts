@@ -30,7 +30,5 @@ export function strandingDelta(pod: PodRequest, node: NodeState, plan: DevicePla
     const d = node.devices[plan.indices[j]];
     if (d.capacityUnits > 0) taken += (plan.units[j] * 1000) / d.capacityUnits;
   }
-  return (
-    strandedMilli(idle - taken, cpuLeft - pod.resources.milliCpu, ratio) - strandedMilli(idle, cpuLeft, ratio)
-  );
+  return strandedMilli(idle - taken, cpuLeft - pod.resources.milliCpu, ratio) - strandedMilli(idle, cpuLeft, ratio);
 }

@@ -242,7 +242,7 @@ describe("cross-field rules", () => {
     expect(problemsOf('scoring:\n  expression: "0.5 * gpuMemory + 0.5 * liveDemand"\n')).toEqual([]);
   });
 
-  const ZEROS = "gpuMemory=0, isolationTier=0, liveDemand=0, fragmentation=0, resourcesFit=0";
+  const ZEROS = "gpuMemory=0, isolationTier=0, liveDemand=0, fragmentation=0, resourcesFit=0, stranding=0, consolidation=0";
   it.each([
     ["min()", `fails with ${ZEROS}: Too few arguments in function min (expected: any, index: 0)`],
     [
@@ -254,11 +254,11 @@ describe("cross-field rules", () => {
     ["log(fragmentation)", `gives -Infinity with ${ZEROS}; a score must be a finite number`],
     [
       "isolationTier > 5 ? 1 / liveDemand : 1",
-      "gives Infinity with gpuMemory=0, isolationTier=10, liveDemand=0, fragmentation=10, resourcesFit=0; a score must be a finite number",
+      "gives Infinity with gpuMemory=0, isolationTier=10, liveDemand=0, fragmentation=10, resourcesFit=0, stranding=10, consolidation=0; a score must be a finite number",
     ],
     [
       "gpuMemory < 10 ? 1 : pow(10, 400)",
-      "gives Infinity with gpuMemory=10, isolationTier=10, liveDemand=10, fragmentation=10, resourcesFit=10; a score must be a finite number",
+      "gives Infinity with gpuMemory=10, isolationTier=10, liveDemand=10, fragmentation=10, resourcesFit=10, stranding=10, consolidation=10; a score must be a finite number",
     ],
   ])("the score expression %s must give a finite number on sample signals", (expr, message) => {
     expect(problemsOf(`scoring:\n  expression: "${expr}"\n`)).toEqual([`test.yaml:2: scoring.expression: ${message}`]);

@@ -153,6 +153,8 @@ describe("/explain/:namespace/:pod", () => {
       "liveDemand",
       "fragmentation",
       "resourcesFit",
+      "stranding",
+      "consolidation",
     ]);
     expect(a.score).toBe(Math.round(a.rawScore));
     expect(b).toMatchObject({

@@ -149,7 +149,7 @@ describe("VerdictMemo answers as decide() does", () => {
         { name: "gvisor", runtimeClasses: ["gvisor"], shareDevicesAcrossTenants: false },
         { name: "kata", runtimeClasses: ["kata"], shareDevicesAcrossTenants: true },
       ],
-      scoring: { weights: { fragmentation: 0, isolationTier: 10 } },
+      scoring: { combine: "weighted", weights: { fragmentation: 0, isolationTier: 10 } },
     });
     const before = expectDecide(memo, pod, CLUSTER, ctxAt());
     let after: ReturnType<typeof expectDecide> | undefined;

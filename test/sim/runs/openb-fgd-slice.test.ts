@@ -19,7 +19,10 @@ const DIR = "test/fixtures/openb-slice";
 const nodes = loadOpenbNodes(`${DIR}/nodes.csv`);
 const pods = loadOpenbPods(`${DIR}/pods.csv`);
 const config = configSchema.parse({
-  scoring: { weights: { gpuMemory: 1, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 } },
+  scoring: {
+    combine: "weighted",
+    weights: { gpuMemory: 1, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 },
+  },
 });
 const productMemoryMiB = { ...UNDISCLOSED_GPU_MEMORY_MIB, ...config.gpu.productMemoryMiB };
 
@@ -192,7 +195,10 @@ describe("runOne on an openb-fgd scenario", () => {
       policies: ["tierfit"],
       seeds: [7],
       config: {
-        scoring: { weights: { gpuMemory: 1, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 } },
+        scoring: {
+    combine: "weighted",
+    weights: { gpuMemory: 1, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 },
+  },
       },
       openb: { nodes: "nodes.csv", pods: "pods.csv" },
       fgd: { inflation: 1.3 },
