@@ -242,7 +242,8 @@ describe("cross-field rules", () => {
     expect(problemsOf('scoring:\n  expression: "0.5 * gpuMemory + 0.5 * liveDemand"\n')).toEqual([]);
   });
 
-  const ZEROS = "gpuMemory=0, isolationTier=0, liveDemand=0, fragmentation=0, resourcesFit=0, stranding=0, consolidation=0";
+  const ZEROS =
+    "gpuMemory=0, isolationTier=0, liveDemand=0, fragmentation=0, resourcesFit=0, stranding=0, consolidation=0";
   it.each([
     ["min()", `fails with ${ZEROS}: Too few arguments in function min (expected: any, index: 0)`],
     [

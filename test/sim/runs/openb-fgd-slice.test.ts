@@ -196,9 +196,9 @@ describe("runOne on an openb-fgd scenario", () => {
       seeds: [7],
       config: {
         scoring: {
-    combine: "weighted",
-    weights: { gpuMemory: 1, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 },
-  },
+          combine: "weighted",
+          weights: { gpuMemory: 1, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 },
+        },
       },
       openb: { nodes: "nodes.csv", pods: "pods.csv" },
       fgd: { inflation: 1.3 },
