@@ -21,7 +21,7 @@ describe("one explanation shape", () => {
 
     const cli = explainPlacement({ config: h.config, pod, nodes, podsOnNodes: [], demand: EMPTY_DEMAND, now: NOW });
     expect(served.json()).toEqual({ ...cli.explanation, verb: "filter" });
-    // No pods on the nodes here: the two Kata A100s tie on every level and the first name wins.
+    // No pods on the nodes and no telemetry: consolidation prefers the idle node that wakes fewest GPUs.
     expect(cli.explanation.winner).toBe("gpu-a100-kata-01");
   });
 });
