@@ -10,10 +10,8 @@ import { TierfitError } from "../../../src/errors.js";
 import { replicaPodRequest } from "../../cluster/sim-pods.js";
 import type { FleetProfile, FleetService } from "../../scenario/fleet-schema.js";
 import type { FleetScenario } from "../../scenario/types.js";
-import { loadAzureLlmTrace, requestRate } from "../../workloads/azure-llm.js";
 import { SECONDS_PER_DAY } from "../../workloads/diurnal.js";
-import type { RateSeries } from "../../workloads/rate-series.js";
-import { type ServiceLoad, serviceLoad } from "../inference/load-series.js";
+import { type ServiceLoad, serviceLoad, TraceRates } from "../inference/load-series.js";
 import { type RequestShape, reservedPerGpuMiB, weightsMiB } from "./serving-model.js";
 
 export interface FleetServicePlan {
@@ -42,20 +40,9 @@ export function prepareFleet(scenario: FleetScenario, seed: number): FleetServic
   const fleet = scenario.fleet;
   const config = scenario.config;
   const total = fleet.warmupSeconds + fleet.durationSeconds;
-  const sources = new Map<string, RateSeries>();
+  const traces = new TraceRates(fleet.binSeconds);
   return fleet.services.map((spec, index) => {
-    let source = sources.get(spec.trace);
-    if (source === undefined) {
-      source = requestRate(loadAzureLlmTrace(spec.trace), fleet.binSeconds);
-      if (source.requestsPerSecond.length < 2) {
-        throw new TierfitError(
-          "TF_ERR_INPUT",
-          `${spec.trace}: the trace spans less than two ${fleet.binSeconds} s bins`,
-        );
-      }
-      sources.set(spec.trace, source);
-    }
-    const load = withWeekends(serviceLoad(spec, source, total, seed), spec.weekendFactor);
+    const load = withWeekends(serviceLoad(spec, traces.of(spec.trace), total, seed), spec.weekendFactor);
     const profile = fleet.profiles[spec.profile];
     const deviceMiB = deviceMemory(scenario, profile);
     const wholeDevice = fleet.passthroughTiers.includes(spec.tier);

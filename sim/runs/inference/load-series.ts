@@ -3,8 +3,10 @@
  * at a seeded phase (so seeds differ), repeated over the whole span and shaped by the service's
  * daily cycle (tileOntoDiurnal), scaled to its mean rate. Tokens per request follow the trace.
  */
+import { TierfitError } from "../../../src/errors.js";
 import { Random } from "../../random.js";
 import type { ServiceSection } from "../../scenario/schema.js";
+import { loadAzureLlmTrace, requestRate } from "../../workloads/azure-llm.js";
 import type { RateSeries } from "../../workloads/rate-series.js";
 import { tileOntoDiurnal } from "../../workloads/rate-series.js";
 
@@ -100,4 +102,29 @@ function meanTokens(source: RateSeries): { context: number; generated: number } 
     generated += source.generatedTokensPerSecond[b];
   }
   return requests > 0 ? { context: context / requests, generated: generated / requests } : { context: 0, generated: 0 };
+}
+
+/**
+ * The request-rate series of each trace file, read and binned once per path (services share
+ * traces); a trace must span at least two bins to be repeated.
+ */
+export class TraceRates {
+  readonly #series = new Map<string, RateSeries>();
+
+  constructor(private readonly binSeconds: number) {}
+
+  of(path: string): RateSeries {
+    let series = this.#series.get(path);
+    if (series === undefined) {
+      series = requestRate(loadAzureLlmTrace(path), this.binSeconds);
+      if (series.requestsPerSecond.length < 2) {
+        throw new TierfitError(
+          "TF_ERR_INPUT",
+          `${path}: the trace spans less than two ${this.binSeconds} s bins; nothing to repeat`,
+        );
+      }
+      this.#series.set(path, series);
+    }
+    return series;
+  }
 }

@@ -8,9 +8,7 @@ import { TierfitError } from "../../../src/errors.js";
 import type { ModelProfile } from "../../../src/metrics/forecast/capacity.js";
 import type { ServiceSection } from "../../scenario/schema.js";
 import type { InferenceScenario } from "../../scenario/types.js";
-import { loadAzureLlmTrace, requestRate } from "../../workloads/azure-llm.js";
-import type { RateSeries } from "../../workloads/rate-series.js";
-import { type ServiceLoad, serviceLoad } from "./load-series.js";
+import { type ServiceLoad, serviceLoad, TraceRates } from "./load-series.js";
 
 export interface PreparedService {
   readonly section: ServiceSection;
@@ -22,19 +20,9 @@ export interface PreparedService {
 export function prepareServices(scenario: InferenceScenario, seed: number): PreparedService[] {
   const inf = scenario.inference;
   const total = inf.warmupSeconds + inf.durationSeconds;
-  const sources = new Map<string, RateSeries>();
+  const traces = new TraceRates(inf.binSeconds);
   return inf.services.map((svc) => {
-    let source = sources.get(svc.trace);
-    if (source === undefined) {
-      source = requestRate(loadAzureLlmTrace(svc.trace), inf.binSeconds);
-      if (source.requestsPerSecond.length < 2) {
-        throw new TierfitError(
-          "TF_ERR_INPUT",
-          `${svc.trace}: the trace spans less than two ${inf.binSeconds} s bins; nothing to repeat`,
-        );
-      }
-      sources.set(svc.trace, source);
-    }
+    const source = traces.of(svc.trace);
     const { gpuMemoryMiB, ...rest } = svc.profile;
     return {
       section: svc,
