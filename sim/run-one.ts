@@ -41,23 +41,32 @@ export function runOne(spec: RunSpec): RunResult {
       break;
     }
     case "openb-timed":
-    case "synthetic": {
-      const r =
-        scenario.kind === "openb-timed"
-          ? runOpenbTimed(scenario, policy, seed, onProgress)
-          : runSynthetic(scenario, policy, seed, onProgress);
-      result = { ...head, metrics: r.metrics, perTier: r.perTier, series: r.series };
-      break;
-    }
+    case "synthetic":
     case "inference":
     case "fleet": {
-      const r =
-        scenario.kind === "inference"
-          ? runInference(scenario, policy, seed, onProgress)
-          : runFleet(scenario, policy, seed, onProgress);
+      const r = runTimedKind(scenario, policy, seed, onProgress);
       result = { ...head, metrics: r.metrics, perTier: r.perTier, series: r.series };
       break;
     }
   }
   return { ...result, wallSeconds: (performance.now() - started) / 1000 };
+}
+
+/** The scenario kinds whose runs report metrics, per-tier figures and series over time. */
+function runTimedKind(
+  scenario: Exclude<Scenario, { kind: "openb-fgd" }>,
+  policy: string,
+  seed: number,
+  onProgress: RunSpec["onProgress"],
+): Pick<RunResult, "metrics" | "perTier" | "series"> {
+  switch (scenario.kind) {
+    case "openb-timed":
+      return runOpenbTimed(scenario, policy, seed, onProgress);
+    case "synthetic":
+      return runSynthetic(scenario, policy, seed, onProgress);
+    case "inference":
+      return runInference(scenario, policy, seed, onProgress);
+    case "fleet":
+      return runFleet(scenario, policy, seed, onProgress);
+  }
 }

@@ -16,10 +16,10 @@ import type { ScoringPolicy } from "../../../src/scoring/policy.js";
 import { type EventHandle, Kernel, PRIORITY } from "../../engine/kernel.js";
 import { SeriesRecorder } from "../../metrics/series-recorder.js";
 import { perTierUsage, UsageCollector, usageMetrics } from "../../metrics/usage-collector.js";
-import type { RunSeries } from "../../results.js";
 import type { FleetScalingMode } from "../../scenario/fleet-schema.js";
 import type { FleetScenario } from "../../scenario/types.js";
 import { deviceKey, SimDemand } from "../inference/sim-demand.js";
+import type { InferenceOutcome } from "../inference/simulate.js";
 import { FleetNodes } from "./fleet-nodes.js";
 import { Hpa } from "./hpa.js";
 import { PeakForecast } from "./peak-forecast.js";
@@ -35,11 +35,8 @@ export interface FleetRunInput {
   readonly onProgress?: (fraction: number) => void;
 }
 
-export interface FleetOutcome {
-  readonly metrics: Record<string, number>;
-  readonly perTier: Record<string, Record<string, number>>;
-  readonly series: RunSeries;
-}
+/** A fleet run reports what an inference run does. */
+export type FleetOutcome = InferenceOutcome;
 
 interface Replica {
   readonly pod: PodRequest;
