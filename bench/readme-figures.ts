@@ -1,20 +1,21 @@
 /**
- * `npm run figures`: runs the README's scenarios and writes what the README embeds into
- * docs/figures: the openb-fgd table and allocation curve (all policies, all its seeds, on worker
- * threads), the inference and fleet tables and provisioned-GPUs charts. Prints, for each figure, the
- * command line that reproduces its numbers in a report folder.
+ * `npm run figures`: runs every shipped scenario, writes the tables and charts the README embeds
+ * into docs/figures, and replaces each table in README.md between its markers
+ * (`<!-- figures:NAME -->` … `<!-- /figures -->`), so one command brings every figure up to date.
+ * `npm run figures -- fleet timed` runs only the scenarios whose file names contain an argument.
+ * Progress goes to stderr; each table ends with the command that reproduces it.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { allocationByArrivalChart, provisionedVsUsedChart } from "../sim/report/charts.js";
-import { metricLabel } from "../sim/report/labels.js";
-import { savingHeadline } from "../sim/report/saving.js";
-import { markdownTable } from "../sim/report/table.js";
+import { allocationByArrivalChart, policyColours, provisionedPanels } from "../sim/report/charts.js";
+import { isolationMetrics, resultMetrics } from "../sim/report/columns.js";
+import { applicableRule, withSavings } from "../sim/report/saving.js";
+import { reportSections } from "../sim/report/sections.js";
+import { cellNote, markdownTable, policyTable } from "../sim/report/table.js";
 import type { RunResult } from "../sim/results.js";
 import { loadScenario } from "../sim/scenario/load.js";
 import type { Scenario } from "../sim/scenario/types.js";
-import { headlineMetrics } from "../sim/sweep/headline.js";
 import { lineProgress } from "../sim/sweep/progress.js";
 import { barProgress } from "../sim/sweep/progress-bar.js";
 import { runSweep } from "../sim/sweep/sweep.js";
@@ -24,91 +25,101 @@ interface Figure {
   /** Scenario file, relative to the repository root. */
   readonly scenario: string;
   readonly table: string;
-  readonly chart: string;
-  readonly draw: (runs: readonly RunResult[]) => string;
+  readonly chart?: { readonly file: string; readonly draw: (runs: readonly RunResult[]) => string };
 }
 
-const FIGURES: readonly Figure[] = [
+const timeChart = (file: string) => ({
+  file,
+  draw: (runs: readonly RunResult[]) => provisionedPanels(runs, policyColours(runs)),
+});
+
+export const FIGURES: readonly Figure[] = [
   {
     scenario: "config/scenarios/openb-fgd.yaml",
     table: "openb-fgd-table.md",
-    chart: "openb-fgd-allocation.svg",
-    draw: (runs) => allocationByArrivalChart(runs),
+    chart: { file: "openb-fgd-allocation.svg", draw: (runs) => allocationByArrivalChart(runs, policyColours(runs)) },
   },
+  { scenario: "config/scenarios/openb-timed.yaml", table: "openb-timed-table.md" },
   {
     scenario: "config/scenarios/inference-diurnal.yaml",
     table: "inference-table.md",
-    chart: "inference-provisioned.svg",
-    draw: (runs) => provisionedVsUsedChart(runs, "GPUs provisioned per policy vs GPUs the load needs (first seed)"),
+    chart: timeChart("inference-provisioned.svg"),
   },
+  { scenario: "config/scenarios/mixed-tiers.yaml", table: "mixed-tiers-table.md" },
   {
     scenario: "config/scenarios/inference-fleet.yaml",
     table: "fleet-table.md",
-    chart: "fleet-provisioned.svg",
-    draw: (runs) =>
-      provisionedVsUsedChart(runs, "A week of the fleet: GPUs provisioned per policy vs GPUs the load needs (seed 1)"),
+    chart: timeChart("fleet-provisioned.svg"),
   },
 ];
 
-/** The Markdown table the README embeds: readable column names, then how to reproduce it. */
-export function figureTable(scenario: Scenario, runs: readonly RunResult[], command: string): string {
-  const metrics = headlineMetrics(scenario.kind, runs);
-  const [head, _rule, ...body] = markdownTable({ runs }, metrics).split("\n");
-  const labelled = metrics.reduce((line, m) => line.replace(` ${m} |`, ` ${metricLabel(m)} |`), head);
-  const seeds = [...new Set(runs.map((r) => r.seed))];
-  const saving = savingHeadline(scenario.kind, runs);
+/**
+ * The README's table for a scenario: the saving against its baseline, the results and isolation
+ * violations in one table under the names summary.json uses; then the headline sentence, what a
+ * cell is and the command that reproduces it.
+ */
+export function figureTable(scenario: Scenario, results: readonly RunResult[], command: string): string {
+  const runs = withSavings(scenario.kind, results);
+  const rule = applicableRule(scenario.kind, runs);
+  const metrics = [
+    ...(rule ? [rule.saved, rule.savedPercent] : []),
+    ...resultMetrics(scenario.kind, runs),
+    ...isolationMetrics(runs).slice(0, 1),
+  ];
+  const lead = reportSections(scenario.kind, runs).saving?.lead;
   return [
-    ...alignedTable([labelled, ...body].map(cellsOf)),
+    markdownTable(policyTable(runs, metrics)),
     "",
-    ...saving.map((line) => `- ${line}`),
-    ...(saving.length > 0 ? [""] : []),
-    `Median over seeds ${seeds.join(", ")} (min–max in brackets when they differ). Reproduce: \`${command}\``,
+    ...(lead ? [lead, ""] : []),
+    `${cellNote(runs)} Reproduce: \`${command}\``,
     "",
   ].join("\n");
 }
 
-function cellsOf(row: string): string[] {
-  return row
-    .slice(1, -1)
-    .split("|")
-    .map((c) => c.trim());
-}
-
-/** Columns padded to one width (first left-aligned, numbers right-aligned), as Markdown formatters leave them. */
-function alignedTable(rows: readonly string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(3, ...rows.map((r) => r[c].length)));
-  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
-  const pad = (r: readonly string[]) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c])));
-  const rule = widths.map((w, c) => (c === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`));
-  return [line(pad(rows[0])), line(rule), ...rows.slice(1).map((r) => line(pad(r)))];
+/** README.md with the text between `<!-- figures:NAME -->` and the next `<!-- /figures -->` replaced. */
+export function spliceFigure(readme: string, name: string, content: string): string {
+  const open = `<!-- figures:${name} -->`;
+  const start = readme.indexOf(open);
+  const end = start < 0 ? -1 : readme.indexOf("<!-- /figures -->", start);
+  if (start < 0 || end < 0) throw new Error(`README.md has no "${open}" … "<!-- /figures -->" block`);
+  return `${readme.slice(0, start + open.length)}\n\n${content.trimEnd()}\n\n${readme.slice(end)}`;
 }
 
 async function main(): Promise<void> {
   const root = repoRoot(import.meta.url);
   const outDir = join(root, "docs", "figures");
+  const readmePath = join(root, "README.md");
   mkdirSync(outDir, { recursive: true });
-  const reproduce: string[] = [];
-  // `npm run figures -- fleet` regenerates only the figures whose scenario file names contain an argument.
   const only = process.argv.slice(2);
-  for (const figure of FIGURES.filter((f) => only.length === 0 || only.some((o) => f.scenario.includes(o)))) {
+  const chosen = FIGURES.filter((f) => only.length === 0 || only.some((o) => f.scenario.includes(o)));
+  if (chosen.length === 0) {
+    throw new Error(`no scenario matches ${only.join(", ")}; scenarios: ${FIGURES.map((f) => f.scenario).join(", ")}`);
+  }
+  const written: string[] = [];
+  for (const [i, figure] of chosen.entries()) {
     const scenario = loadScenario(join(root, figure.scenario));
     const command = `tierfit simulate --scenario ${figure.scenario}`;
     process.stderr.write(
-      `figures: ${scenario.name}: ${scenario.policies.length} policies × ${scenario.seeds.length} seeds\n`,
+      `figures ${i + 1}/${chosen.length}: ${scenario.name}: ${scenario.policies.length} policies × ${scenario.seeds.length} seeds\n`,
     );
     const progress = process.stderr.isTTY
       ? barProgress(process.stderr)
       : lineProgress((line) => process.stderr.write(`${line}\n`));
     const { results } = await runSweep({ scenario, progress });
-    const table = join(outDir, figure.table);
-    const chart = join(outDir, figure.chart);
-    writeFileSync(table, figureTable(scenario, results, command));
-    writeFileSync(chart, figure.draw(results));
-    for (const file of [table, chart]) reproduce.push(`${relative(root, file)}  ←  ${command}`);
+    const table = figureTable(scenario, results, command);
+    writeFileSync(join(outDir, figure.table), table);
+    written.push(join(outDir, figure.table));
+    if (figure.chart) {
+      writeFileSync(join(outDir, figure.chart.file), figure.chart.draw(results));
+      written.push(join(outDir, figure.chart.file));
+    }
+    // Each table lands in the README as soon as its scenario is done: a long run stopped halfway keeps what it finished.
+    if (existsSync(readmePath)) {
+      writeFileSync(readmePath, spliceFigure(readFileSync(readmePath, "utf8"), figure.table, table));
+      written.push(`${readmePath} (${figure.table})`);
+    }
   }
-  process.stdout.write(
-    `wrote, with the command that reproduces each (its report folder has the same table and chart):\n${reproduce.map((l) => `  ${l}`).join("\n")}\n  (all of them: npm run figures)\n`,
-  );
+  process.stdout.write(`wrote:\n${written.map((f) => `  ${relative(root, f)}`).join("\n")}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

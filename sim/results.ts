@@ -1,3 +1,5 @@
+import type { ScenarioKind } from "./scenario/schema.js";
+
 /**
  * What one simulation run produces, and what a sweep of runs (policy × seed) writes out. Shared by
  * the runner, the worker threads, shard merging and the reports.
@@ -30,13 +32,32 @@ export interface RunResult {
   readonly wallSeconds: number;
 }
 
-/** summary.json: every run's metrics, without the time series (those go to CSV). */
+/**
+ * summary.json: every run's metrics, without the time series (those go to CSV). Each run's
+ * metrics include its saving against `baseline` (gpuHoursSaved or gpusSaved, and the percentage),
+ * the figures report.html and the terminal table show under the same names.
+ */
 export interface SimulationSummary {
   readonly scenario: string;
   readonly description: string;
+  /** Absent for shard files written before kinds were recorded. */
+  readonly kind?: ScenarioKind;
+  /** The policy savings are measured against; null when the kind has none or it did not run. */
+  readonly baseline: string | null;
   readonly runs: readonly Omit<RunResult, "series">[];
 }
 
-export function summarise(scenario: string, description: string, runs: readonly RunResult[]): SimulationSummary {
-  return { scenario, description, runs: runs.map(({ series: _series, ...rest }) => rest) };
+export interface SweepIdentity {
+  readonly scenario: string;
+  readonly description: string;
+  readonly kind?: ScenarioKind;
+}
+
+export function summarise(
+  sweep: SweepIdentity,
+  baseline: string | null,
+  runs: readonly RunResult[],
+): SimulationSummary {
+  const { scenario, description, kind } = sweep;
+  return { scenario, description, kind, baseline, runs: runs.map(({ series: _series, ...rest }) => rest) };
 }

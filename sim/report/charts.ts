@@ -1,13 +1,36 @@
 /**
  * Charts as standalone SVG, drawn by ECharts' server-side renderer: no browser, no DOM, the same
- * picture in report.html and in the README.
+ * picture in report.html and in the README. A policy keeps one colour in every chart of a report.
  */
 import * as echarts from "echarts";
 import mathjs from "mathjs/lib/browser/math.js";
-import type { RunResult, SimulationSummary } from "../results.js";
+import type { RunResult } from "../results.js";
+import { unitOf } from "./metric-definitions.js";
 import { metricByPolicy, policiesOf } from "./stats.js";
+import { formatNumber } from "./table.js";
 
 type Option = echarts.EChartsCoreOption;
+
+/** Tableau 10: distinct hues that survive print and most colour blindness. */
+const PALETTE = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#76b7b2",
+  "#59a14f",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+];
+
+export type Colours = ReadonlyMap<string, string>;
+
+/** One colour per policy, in the order the policies ran. */
+export function policyColours(runs: readonly Pick<RunResult, "policy">[]): Colours {
+  return new Map(policiesOf({ runs }).map((p, i) => [p, PALETTE[i % PALETTE.length]]));
+}
 
 function renderSvg(option: Option, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
@@ -17,85 +40,151 @@ function renderSvg(option: Option, width: number, height: number): string {
   return svg;
 }
 
-/** Keeps a line chart light: at most `max` points, evenly picked. */
-function thin<T>(xs: readonly T[], max: number): T[] {
-  if (xs.length <= max) return [...xs];
-  const step = xs.length / max;
-  return Array.from({ length: max }, (_, i) => xs[Math.floor(i * step)]);
-}
-
-/** GPUs provisioned per policy over time, against the GPUs the workload actually used (first seed of each policy). */
-export function provisionedVsUsedChart(runs: readonly RunResult[], title: string): string {
-  const firstSeed = policiesOf({ runs }).map((p) => runs.find((r) => r.policy === p)!);
-  const hours = (t: number) => Math.round((t / 3600) * 100) / 100;
-  const series: object[] = firstSeed.map((run) => ({
-    name: run.policy,
-    type: "line",
-    showSymbol: false,
-    step: "end",
-    data: thin(
-      run.series.t.map((t, i) => [hours(t), run.series.provisionedGpus[i]]),
-      600,
-    ),
-  }));
-  const demand = firstSeed[0];
-  if (demand) {
-    series.push({
-      name: "GPUs the load used",
-      type: "line",
-      showSymbol: false,
-      lineStyle: { type: "dashed", width: 2, color: "#222" },
-      itemStyle: { color: "#222" },
-      data: thin(
-        demand.series.t.map((t, i) => [hours(t), demand.series.usedGpus[i]]),
-        600,
-      ),
-    });
+/** At most `max` points: the largest value of each of `max` even slices, so peaks survive. */
+function envelope(t: readonly number[], v: readonly number[], max: number): [number, number][] {
+  if (t.length <= max) return t.map((x, i) => [x, v[i]]);
+  const out: [number, number][] = [];
+  const step = t.length / max;
+  for (let b = 0; b < max; b++) {
+    const from = Math.floor(b * step);
+    const to = Math.floor((b + 1) * step);
+    let top = v[from];
+    for (let i = from + 1; i < to; i++) top = Math.max(top, v[i]);
+    out.push([t[from], top]);
   }
-  return renderSvg(
-    {
-      title: { text: title, left: "center" },
-      // A static SVG cannot page a scrolling legend: a plain one wraps onto more rows instead.
-      legend: { bottom: 0, type: "plain", width: 780, itemGap: 24 },
-      grid: { left: 60, right: 20, top: 64, bottom: 30 + 24 * Math.ceil(series.length / 3), containLabel: true },
-      xAxis: { type: "value", name: "hours", nameLocation: "middle", nameGap: 25 },
-      yAxis: { type: "value", name: "GPUs provisioned" },
-      series,
-    },
-    820,
-    400 + 24 * Math.ceil(series.length / 3),
-  );
+  return out;
 }
 
-/** One metric across policies: a bar at the median over seeds, a dot per seed so the spread shows. */
-export function metricChart(summary: Pick<SimulationSummary, "runs">, metric: string, label: string): string {
-  const byPolicy = metricByPolicy(summary, metric);
-  const policies = [...byPolicy.keys()];
-  const points = policies.flatMap((p, i) => byPolicy.get(p)!.values.map((v) => [i, v]));
+const PANEL_HEIGHT = 110;
+const PANEL_GAP = 56;
+
+/**
+ * GPUs provisioned against GPUs the load needs over time, one panel per policy (its first seed),
+ * on one scale, so the gap between the two lines is the overprovisioning.
+ */
+export function provisionedPanels(runs: readonly RunResult[], colours: Colours): string {
+  const firstSeed = policiesOf({ runs }).map((p) => runs.find((r) => r.policy === p)!);
+  const seconds = Math.max(1, ...firstSeed.map((r) => r.series.t[r.series.t.length - 1] ?? 0));
+  const [unit, per] = seconds > 3 * 86_400 ? ["days", 86_400] : ["hours", 3_600];
+  const at = (r: RunResult, v: readonly number[]) =>
+    envelope(
+      r.series.t.map((t) => Math.round((t / per) * 1000) / 1000),
+      v,
+      700,
+    );
+  const top = Math.max(1, ...firstSeed.flatMap((r) => [...r.series.provisionedGpus, ...r.series.usedGpus]));
+  const seeds = [...new Set(firstSeed.map((r) => r.seed))].join(", ");
+  const offset = (i: number) => 70 + i * (PANEL_HEIGHT + PANEL_GAP);
+  const option: Option = {
+    title: [
+      {
+        text: "GPUs provisioned (solid) against GPUs the load needs (dashed), over time",
+        subtext: `one panel per policy, seed ${seeds}; each point is the most in its interval`,
+        left: "center",
+        textStyle: { fontSize: 15 },
+      },
+      ...firstSeed.map((r, i) => ({
+        text: `${r.policy}: ${formatNumber(r.metrics.gpuHoursProvisioned ?? Number.NaN)} GPU-h provisioned`,
+        left: 70,
+        top: offset(i) - 24,
+        textStyle: { fontSize: 12, color: colours.get(r.policy) },
+      })),
+    ],
+    grid: firstSeed.map((_, i) => ({ left: 70, right: 30, top: offset(i), height: PANEL_HEIGHT })),
+    xAxis: firstSeed.map((_, i) => ({
+      type: "value",
+      gridIndex: i,
+      min: 0,
+      max: Math.ceil((10 * seconds) / per) / 10,
+      name: i === firstSeed.length - 1 ? unit : "",
+      nameLocation: "middle",
+      nameGap: 24,
+    })),
+    yAxis: firstSeed.map((_, i) => ({
+      type: "value",
+      gridIndex: i,
+      min: 0,
+      max: Math.ceil(top / 10) * 10,
+      splitNumber: 2,
+    })),
+    series: firstSeed.flatMap((r, i) => [
+      {
+        type: "line",
+        xAxisIndex: i,
+        yAxisIndex: i,
+        showSymbol: false,
+        step: "end",
+        lineStyle: { width: 1.5, color: colours.get(r.policy) },
+        areaStyle: { color: colours.get(r.policy), opacity: 0.15 },
+        data: at(r, r.series.provisionedGpus),
+      },
+      {
+        type: "line",
+        xAxisIndex: i,
+        yAxisIndex: i,
+        showSymbol: false,
+        lineStyle: { width: 1, type: "dashed", color: "#222" },
+        data: at(r, r.series.usedGpus),
+      },
+    ]),
+  };
+  return renderSvg(option, 1000, offset(firstSeed.length) - PANEL_GAP + 50);
+}
+
+/**
+ * One metric across policies: a bar at the median over seeds, a dot per seed. Null when the
+ * policies' medians are all within 0.5 % of each other: such a chart tells nothing.
+ */
+export function metricChart(
+  runs: readonly Pick<RunResult, "policy" | "metrics">[],
+  metric: string,
+  colours: Colours,
+): string | null {
+  const byPolicy = metricByPolicy({ runs }, metric);
+  const policies = [...byPolicy.keys()].filter((p) => byPolicy.get(p)!.values.length > 0);
+  const medians = policies.map((p) => byPolicy.get(p)!.median);
+  if (medians.length === 0) return null;
+  const lo = Math.min(...medians);
+  const hi = Math.max(...medians);
+  if (hi - lo <= 0.005 * Math.max(Math.abs(lo), Math.abs(hi))) return null;
+  const unit = unitOf(metric);
   return renderSvg(
     {
-      title: { text: label, left: "center", textStyle: { fontSize: 14 } },
-      grid: { left: 70, right: 20, top: 40, bottom: 10, containLabel: true },
-      xAxis: { type: "category", data: policies, axisLabel: { rotate: 20, interval: 0, fontSize: 11 } },
-      yAxis: { type: "value", scale: false },
+      title: { text: unit ? `${metric} (${unit})` : metric, left: "center", textStyle: { fontSize: 13 } },
+      legend: {
+        bottom: 0,
+        itemWidth: 12,
+        itemHeight: 8,
+        textStyle: { fontSize: 11 },
+        data: [{ name: "median over seeds" }, { name: "one seed", icon: "circle" }],
+      },
+      grid: { left: 10, right: 30, top: 30, bottom: 28, containLabel: true },
+      yAxis: { type: "category", data: policies, inverse: true, axisLabel: { fontSize: 11 } },
+      xAxis: { type: "value", axisLabel: { fontSize: 10, hideOverlap: true } },
       series: [
         {
-          name: "median",
+          name: "median over seeds",
           type: "bar",
-          data: policies.map((p) => byPolicy.get(p)!.median),
-          itemStyle: { color: "#5470c6" },
-          label: { show: true, position: "top", formatter: (p: { value: number }) => formatNumber(p.value) },
+          barMaxWidth: 18,
+          itemStyle: { color: "#9a9a9a" },
+          data: policies.map((p, i) => ({ value: medians[i], itemStyle: { color: colours.get(p) } })),
         },
-        { name: "seeds", type: "scatter", data: points, symbolSize: 5, itemStyle: { color: "#ee6666" } },
+        {
+          name: "one seed",
+          type: "scatter",
+          symbolSize: 6,
+          itemStyle: { color: "#222", opacity: 0.7 },
+          data: policies.flatMap((p, i) => byPolicy.get(p)!.values.map((v) => [v, i])),
+        },
       ],
     },
-    440,
-    340,
+    530,
+    80 + 26 * policies.length,
   );
 }
 
 /** The FGD paper's view: GPU allocation ratio against the workload that has arrived, median over seeds. */
-export function allocationByArrivalChart(runs: readonly RunResult[]): string {
+export function allocationByArrivalChart(runs: readonly RunResult[], colours: Colours): string {
   const policies = policiesOf({ runs });
   const series = policies.map((policy) => {
     const curves = runs.filter((r) => r.policy === policy && r.allocationByArrival).map((r) => r.allocationByArrival!);
@@ -105,27 +194,26 @@ export function allocationByArrivalChart(runs: readonly RunResult[]): string {
       const vals = curves.map((c) => c[pct]).filter((v): v is number => v !== null && v !== undefined);
       if (vals.length > 0) data.push([pct, Math.round(Number(mathjs.median(vals)) * 1000) / 10]);
     }
-    return { name: policy, type: "line", showSymbol: false, data };
+    return {
+      name: policy,
+      type: "line",
+      showSymbol: false,
+      lineStyle: { width: 1.5 },
+      color: colours.get(policy),
+      data,
+    };
   });
+  const legendRows = Math.ceil(series.length / 5);
   return renderSvg(
     {
-      title: { text: "GPU allocation ratio vs arrived workload (median over seeds)", left: "center" },
-      legend: { bottom: 0, type: "plain", width: 780, itemGap: 24 },
-      grid: { left: 60, right: 20, top: 64, bottom: 30 + 24 * Math.ceil(series.length / 5), containLabel: true },
-      xAxis: { type: "value", name: "arrived GPU workload, % of capacity", nameLocation: "middle", nameGap: 25 },
+      title: { text: "GPU allocation ratio against arrived workload (median over seeds)", left: "center" },
+      legend: { bottom: 0, type: "plain", width: 900, itemGap: 24 },
+      grid: { left: 60, right: 30, top: 50, bottom: 40 + 24 * legendRows, containLabel: true },
+      xAxis: { type: "value", name: "arrived GPU workload, % of capacity", nameLocation: "middle", nameGap: 28 },
       yAxis: { type: "value", name: "% of GPUs allocated", min: 50, max: 100 },
       series,
     },
-    820,
-    400 + 24 * Math.ceil(series.length / 5),
+    1000,
+    420 + 24 * legendRows,
   );
-}
-
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return "–";
-  const a = Math.abs(v);
-  if (a !== 0 && a < 0.01) return v.toExponential(1);
-  if (a < 10) return (Math.round(v * 1000) / 1000).toString();
-  if (a < 1000) return (Math.round(v * 10) / 10).toString();
-  return Math.round(v).toLocaleString("en-US");
 }

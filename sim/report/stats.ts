@@ -1,6 +1,6 @@
 /** Aggregates over seeds: each policy's runs reduced to median and spread. */
 import mathjs from "mathjs/lib/browser/math.js";
-import type { SimulationSummary } from "../results.js";
+import type { RunResult } from "../results.js";
 
 export interface Spread {
   readonly median: number;
@@ -15,18 +15,14 @@ export function spread(values: readonly number[]): Spread {
 }
 
 /** Policies in the order they first appear in the runs. */
-export function policiesOf(summary: Pick<SimulationSummary, "runs">): string[] {
+export function policiesOf(summary: { readonly runs: readonly Pick<RunResult, "policy">[] }): string[] {
   return [...new Set(summary.runs.map((r) => r.policy))];
 }
 
-/** Metric names present in every run, in first-seen order. */
-export function metricNames(summary: Pick<SimulationSummary, "runs">): string[] {
-  const names = new Set<string>();
-  for (const run of summary.runs) for (const k of Object.keys(run.metrics)) names.add(k);
-  return [...names].filter((n) => summary.runs.every((r) => n in r.metrics));
-}
-
-export function metricByPolicy(summary: Pick<SimulationSummary, "runs">, metric: string): Map<string, Spread> {
+export function metricByPolicy(
+  summary: { readonly runs: readonly Pick<RunResult, "policy" | "metrics">[] },
+  metric: string,
+): Map<string, Spread> {
   const out = new Map<string, Spread>();
   for (const policy of policiesOf(summary)) {
     const values = summary.runs.filter((r) => r.policy === policy).map((r) => r.metrics[metric]);

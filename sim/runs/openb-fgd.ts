@@ -105,6 +105,7 @@ export function replayFgd(input: FgdReplayInput): FgdReplay {
   const metrics: Record<string, number> = {
     gpuAllocationRatio: allocatedMilli / capacityMilli,
     unallocatedGpuFraction: 1 - allocatedMilli / capacityMilli,
+    unallocatedGpus: (capacityMilli - allocatedMilli) / 1000,
     ...fragmentationMetrics(cluster.fragmentation(input.mix), capacityMilli, ""),
     placedPods: placed,
     failedPods: arrivals.length - placed,

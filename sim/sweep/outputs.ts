@@ -4,19 +4,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { savingHeadline } from "../report/saving.js";
-import { textTable } from "../report/table.js";
+import { withSavings } from "../report/saving.js";
+import { reportSections, sectionsText } from "../report/sections.js";
 import { writeReport } from "../report/write.js";
-import type { RunResult } from "../results.js";
+import type { RunResult, SweepIdentity } from "../results.js";
 import type { ScenarioKind } from "../scenario/schema.js";
-import { headlineMetrics } from "./headline.js";
 import { type ShardFile, writeShardFile } from "./shard-file.js";
-
-export interface SweepIdentity {
-  readonly scenario: string;
-  readonly description: string;
-  readonly kind?: ScenarioKind;
-}
 
 /** What a sweep prints: `text` for people, `json` for `--output json` (shapes in the README, "Scripting"). */
 export interface Printed {
@@ -26,15 +19,10 @@ export interface Printed {
 
 /** Writes the report folder; returns what to print. */
 export function writeSweepReport(dir: string, sweep: SweepIdentity, runs: readonly RunResult[]): Printed {
-  const { files, summary } = writeReport(
-    dir,
-    sweep.scenario,
-    sweep.description,
-    runs,
-    savingHeadline(sweep.kind, runs),
-  );
+  const withSaving = withSavings(sweep.kind, runs);
+  const { files, summary } = writeReport(dir, sweep, withSaving);
   return {
-    text: `${summaryTable(sweep.kind, runs)}\n\n${writtenList(files)}\n`,
+    text: `${sectionsText(reportSections(sweep.kind, withSaving))}\n\n${writtenList(files)}\n`,
     json: { out: dir, files, summary },
   };
 }
@@ -43,7 +31,7 @@ export function writeSweepReport(dir: string, sweep: SweepIdentity, runs: readon
 export function writeShardReport(dir: string, file: ShardFile, kind?: ScenarioKind): Printed {
   mkdirSync(dir, { recursive: true });
   const path = writeShardFile(dir, file);
-  const table = file.runs.length > 0 ? `${summaryTable(kind, file.runs)}\n\n` : "";
+  const table = file.runs.length > 0 ? `${sectionsText(reportSections(kind, withSavings(kind, file.runs)))}\n\n` : "";
   return {
     text: `${table}${writtenList([path])}\n`,
     json: {
@@ -53,12 +41,6 @@ export function writeShardReport(dir: string, file: ShardFile, kind?: ScenarioKi
       runs: file.runs.length,
     },
   };
-}
-
-export function summaryTable(kind: ScenarioKind | undefined, runs: readonly RunResult[]): string {
-  const saving = savingHeadline(kind, runs);
-  const table = textTable({ runs }, headlineMetrics(kind, runs));
-  return saving.length > 0 ? `${table}\n\n${saving.join("\n")}` : table;
 }
 
 /** One line per file, the per-run series folded into one line. */

@@ -12,7 +12,12 @@ interface SummaryJson {
 }
 
 const readSummary = (dir: string): SummaryJson => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
-const meaning = (s: SummaryJson) => s.runs.map(({ wallSeconds: _w, ...rest }) => rest);
+/** A run's own figures: without wall time, and without the saving, which depends on which other policies ran. */
+const meaning = (s: SummaryJson) =>
+  s.runs.map(({ wallSeconds: _w, metrics: { gpuHoursSaved: _s, gpuHoursSavedPercent: _p, ...own }, ...rest }) => ({
+    ...rest,
+    metrics: own,
+  }));
 
 describe("tierfit simulate", () => {
   let dir = "";
@@ -28,7 +33,7 @@ describe("tierfit simulate", () => {
 
   it("runs every policy × seed and writes summary.json with camelCase metrics", () => {
     expect(wholeRun.code).toBe(0);
-    expect(Object.keys(whole)).toEqual(["scenario", "description", "runs"]);
+    expect(Object.keys(whole)).toEqual(["scenario", "description", "kind", "baseline", "runs"]);
     expect(whole.scenario).toBe("tiny-synthetic");
     expect(whole.runs.map((r) => `${r.policy}/${r.seed}`)).toEqual([
       "kube-default/1",
@@ -52,13 +57,19 @@ describe("tierfit simulate", () => {
     expect(whole.runs.some((r) => r.policy === "kube-default" && r.metrics.isolationViolations > 0)).toBe(true);
   });
 
-  it("prints the summary table, then the paths written; progress goes to stderr a line per run", () => {
+  it("prints the saving, the results, isolation and per-tier tables, what a cell is, then the paths written", () => {
     const lines = wholeRun.stdout.split("\n");
-    expect(lines[0]).toMatch(
-      /^policy\s+overprovisioningRatio\s+fragmentationRate\s+pendingSecondsP95\s+failedPods\s+isolationViolations$/,
+    // On this tiny cluster tierfit and kube-default provision alike; the headline says so.
+    expect(lines[0]).toMatch(/^(tierfit saves the most|No policy has fewer GPU-hours).* kube-default /);
+    const results = lines.indexOf("Results");
+    expect(lines[results + 1]).toMatch(
+      /^policy\s+gpuHoursProvisioned\s+overprovisioningRatio\s+fragmentationRate\s+pendingSecondsP95\s+failedPods$/,
     );
-    expect(lines[2]).toMatch(/^kube-default\s+\d/);
-    expect(lines[3]).toMatch(/^tierfit\s+\d/);
+    expect(lines[results + 2]).toMatch(/^\s+\[GPU-h\]\s+\[×\]\s+\[0–1\]\s+\[s\]\s+\[pods\]$/);
+    expect(lines[results + 4]).toMatch(/^kube-default\s+\d/);
+    expect(lines[results + 5]).toMatch(/^tierfit\s+\d/);
+    expect(lines).toContain("Isolation");
+    expect(lines).toContain("Each cell: median (min–max) over 3 seeds (1, 2, 3); one value where the seeds agree.");
     const out = join(dir, "whole");
     expect(wholeRun.stdout).toContain(
       `wrote:\n  ${join(out, "summary.json")}\n  ${join(out, "report.html")}\n  ${join(out, "series-*.csv")} (6 files)\n`,
@@ -66,6 +77,18 @@ describe("tierfit simulate", () => {
     expect(readdirSync(out).filter((f) => f.endsWith(".csv"))).toHaveLength(6);
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("<svg");
     expect(wholeRun.stderr).toContain("simulate: [6/6] tierfit seed 3 done in");
+  });
+
+  it("names each metric alike in the terminal, report.html and summary.json", () => {
+    const tableHeads = wholeRun.stdout.split("\n").filter((l) => l.startsWith("policy "));
+    const printed = tableHeads.flatMap((l) => l.split(/\s+/).filter((w) => w !== "policy" && w !== "tier"));
+    const html = readFileSync(join(dir, "whole", "report.html"), "utf8");
+    const onPage = [...html.matchAll(/data-metric="([^"]+)"/g)].map((m) => m[1]);
+    expect(printed).toEqual(onPage);
+    expect(printed).toEqual(expect.arrayContaining(["gpuHoursSaved", "gpuHoursProvisioned", "isolationViolations"]));
+    const inSummary = new Set(whole.runs.flatMap((r) => Object.keys(r.metrics)));
+    for (const name of printed.filter((n) => n !== "gpuUtilisation" && n !== "gpuHoursUsed"))
+      expect(inSummary).toContain(name);
   });
 
   it("runs only the --policies and --seeds asked for", async () => {

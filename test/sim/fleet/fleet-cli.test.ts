@@ -18,9 +18,13 @@ describe("tierfit simulate on a fleet scenario", () => {
   it("prints the fleet's table with the saving against kube-default+reactive, and --shard merges back to it", async () => {
     const whole = await runCli(["simulate", SCENARIO, "--out", join(dir, "whole"), "--quiet"]);
     expect(whole.code).toBe(0);
-    expect(whole.stdout).toMatch(/^policy +gpuHoursProvisioned +gpuHoursUsed +sloViolationFraction +coldStarts/);
     expect(whole.stdout).toMatch(
-      /\ntierfit\+forecast: [\d.]+ % (fewer|more) GPU-hours provisioned than kube-default\+reactive/,
+      /\nResults\npolicy +gpuHoursProvisioned +gpuHoursUsed +peakGpusProvisioned +sloViolationFraction +coldStarts\n/,
+    );
+    expect(whole.stdout).toMatch(/\npolicy +gpuHoursSaved +gpuHoursSavedPercent\n/);
+    expect(whole.stdout).toMatch(/\ntierfit\+forecast +-?[\d.,]+/);
+    expect(whole.stdout).toMatch(
+      /^(\S+ saves the most|No policy has fewer GPU-hours provisioned).* kube-default\+reactive /,
     );
     for (const shard of ["0/2", "1/2"]) {
       const r = await runCli(["simulate", SCENARIO, "--shard", shard, "--out", join(dir, "shards"), "--quiet"]);
@@ -29,9 +33,10 @@ describe("tierfit simulate on a fleet scenario", () => {
     const merged = await runCli(["simulate", "merge", join(dir, "shards"), "--out", join(dir, "merged")]);
     expect(merged.code).toBe(0);
     expect(merged.stdout).toContain("than kube-default+reactive");
+    expect(runsOf(join(dir, "whole"))[0]).toHaveProperty("metrics.gpuHoursSaved", 0);
     expect(runsOf(join(dir, "merged"))).toEqual(runsOf(join(dir, "whole")));
     expect(readFileSync(join(dir, "whole", "report.html"), "utf8")).toContain(
-      "GPU-hours provisioned than kube-default+reactive",
+      '<section id="headline"><h2>Saving against kube-default+reactive</h2>',
     );
   });
 });
