@@ -74,7 +74,7 @@ export function provisionedPanels(runs: readonly RunResult[], colours: Colours):
     );
   const top = Math.max(1, ...firstSeed.flatMap((r) => [...r.series.provisionedGpus, ...r.series.usedGpus]));
   const seeds = [...new Set(firstSeed.map((r) => r.seed))].join(", ");
-  const offset = (i: number) => 70 + i * (PANEL_HEIGHT + PANEL_GAP);
+  const offset = (i: number) => 96 + i * (PANEL_HEIGHT + PANEL_GAP);
   const option: Option = {
     title: [
       {
@@ -132,8 +132,10 @@ export function provisionedPanels(runs: readonly RunResult[], colours: Colours):
 }
 
 /**
- * One metric across policies: a bar at the median over seeds, a dot per seed. Null when the
- * policies' medians are all within 0.5 % of each other: such a chart tells nothing.
+ * One metric across policies: the median over seeds and a dot per seed. Medians far apart are
+ * bars from zero; medians close together (all positive, the lowest at least half the highest)
+ * are diamonds on an axis fitted to the data, where bars from zero would all look alike. Null
+ * when the medians are all within 0.5 % of each other: such a chart tells nothing.
  */
 export function metricChart(
   runs: readonly Pick<RunResult, "policy" | "metrics">[],
@@ -147,7 +149,17 @@ export function metricChart(
   const lo = Math.min(...medians);
   const hi = Math.max(...medians);
   if (hi - lo <= 0.005 * Math.max(Math.abs(lo), Math.abs(hi))) return null;
+  const bars = !(lo > 0 && lo >= 0.5 * hi);
   const unit = unitOf(metric);
+  const median = {
+    name: "median over seeds",
+    data: policies.map((p, i) => ({
+      value: bars ? medians[i] : [medians[i], i],
+      itemStyle: { color: colours.get(p) },
+    })),
+    itemStyle: { color: "#9a9a9a" },
+    z: 1,
+  };
   return renderSvg(
     {
       title: { text: unit ? `${metric} (${unit})` : metric, left: "center", textStyle: { fontSize: 13 } },
@@ -156,30 +168,30 @@ export function metricChart(
         itemWidth: 12,
         itemHeight: 8,
         textStyle: { fontSize: 11 },
-        data: [{ name: "median over seeds" }, { name: "one seed", icon: "circle" }],
+        data: [
+          { name: "median over seeds", icon: bars ? "rect" : "diamond" },
+          { name: "one seed", icon: "circle" },
+        ],
       },
-      grid: { left: 10, right: 30, top: 30, bottom: 28, containLabel: true },
+      grid: { left: 10, right: 30, top: 40, bottom: 28, containLabel: true },
       yAxis: { type: "category", data: policies, inverse: true, axisLabel: { fontSize: 11 } },
-      xAxis: { type: "value", axisLabel: { fontSize: 10, hideOverlap: true } },
+      xAxis: { type: "value", scale: !bars, axisLabel: { fontSize: 10, hideOverlap: true } },
       series: [
-        {
-          name: "median over seeds",
-          type: "bar",
-          barMaxWidth: 18,
-          itemStyle: { color: "#9a9a9a" },
-          data: policies.map((p, i) => ({ value: medians[i], itemStyle: { color: colours.get(p) } })),
-        },
+        bars
+          ? { ...median, type: "bar", barMaxWidth: 18 }
+          : { ...median, type: "scatter", symbol: "diamond", symbolSize: 14 },
         {
           name: "one seed",
           type: "scatter",
           symbolSize: 6,
+          z: 2,
           itemStyle: { color: "#222", opacity: 0.7 },
           data: policies.flatMap((p, i) => byPolicy.get(p)!.values.map((v) => [v, i])),
         },
       ],
     },
     530,
-    80 + 26 * policies.length,
+    90 + 26 * policies.length,
   );
 }
 
@@ -208,12 +220,18 @@ export function allocationByArrivalChart(runs: readonly RunResult[], colours: Co
     {
       title: { text: "GPU allocation ratio against arrived workload (median over seeds)", left: "center" },
       legend: { bottom: 0, type: "plain", width: 900, itemGap: 24 },
-      grid: { left: 60, right: 30, top: 50, bottom: 40 + 24 * legendRows, containLabel: true },
-      xAxis: { type: "value", name: "arrived GPU workload, % of capacity", nameLocation: "middle", nameGap: 28 },
+      grid: { left: 60, right: 30, top: 60, bottom: 30 + 24 * legendRows, containLabel: true },
+      xAxis: {
+        type: "value",
+        name: "arrived GPU workload, % of capacity",
+        nameLocation: "middle",
+        nameGap: 28,
+        max: "dataMax",
+      },
       yAxis: { type: "value", name: "% of GPUs allocated", min: 50, max: 100 },
       series,
     },
     1000,
-    420 + 24 * legendRows,
+    400 + 24 * legendRows,
   );
 }

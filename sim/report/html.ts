@@ -74,7 +74,7 @@ ${s.saving.table ? htmlTable(s.saving.table, "saving") + note : ""}</section>`
 <style>
 body{font-family:sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 h2{margin-top:1.6em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right;vertical-align:top}
+table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right;vertical-align:top;white-space:nowrap}
 tr>th{text-align:left}tr:first-child>th{text-align:right}tr:first-child>th:not([data-metric]){text-align:left}
 small{color:#666;font-weight:normal}.note{color:#555;font-size:.9em}.lead{font-size:1.15em;font-weight:bold}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;font-size:.9em}dt{font-weight:bold}dd{margin:0}

@@ -45,7 +45,11 @@ export const METRICS: Readonly<Record<string, MetricDefinition>> = {
   sloViolationFraction: { unit: "0–1", meaning: "share of requests above the ready replicas' capacity" },
   smallestClusterGpus: { unit: "GPUs", meaning: "smallest cluster on which the policy keeps the SLO" },
   coldStarts: { unit: "replicas", meaning: "replicas that loaded their model before serving" },
-  gpuUtilisation: { unit: "0–1", meaning: "gpuHoursUsed / gpuHoursProvisioned" },
+  gpuUtilisation: {
+    unit: "0–1",
+    meaning:
+      "gpuHoursUsed / gpuHoursProvisioned; a fleet counts a tier's services wherever their replicas ran, so above 1 means they ran on nodes of another tier",
+  },
   isolationViolations: {
     unit: "placements",
     meaning: "placements that broke a tier or a tenant-sharing rule (or both)",

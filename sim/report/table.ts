@@ -54,12 +54,16 @@ export function cellNote(runs: readonly Pick<RunResult, "seed">[]): string {
 function cell(s: Spread): string {
   if (s.values.length === 0) return "–";
   const [median, min, max] = [s.median, s.min, s.max].map(formatNumber);
-  return min === max ? median : `${median} (${min}–${max})`;
+  if (min === max) return median;
+  // A spaced dash keeps a negative bound from reading as part of the dash.
+  return s.min < 0 ? `${median} (${min} – ${max})` : `${median} (${min}–${max})`;
 }
 
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return "–";
   const a = Math.abs(v);
+  // Floating-point dust from sums that cancel (4.8e-17) is zero.
+  if (a < 1e-9) return "0";
   if (a !== 0 && a < 0.01) return v.toExponential(1);
   if (a < 10) return (Math.round(v * 1000) / 1000).toString();
   if (a < 1000) return (Math.round(v * 10) / 10).toString();
