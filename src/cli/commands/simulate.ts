@@ -31,8 +31,11 @@ interface MergeOptions {
 
 const SIMULATE_HELP = `
 The sweep is every policy × every seed; runs are independent and deterministic (a seed gives
-the same result on any machine, in any thread). Output folder: summary.json (every run's
-metrics), series-<policy>-seed<seed>.csv per run, report.html (tables and charts).
+the same result on any machine, in any thread). Printed, and first in report.html: what each
+policy saves against the scenario's baseline (kube-default, or today's practice such as
+kube-default+reactive for a fleet), then results, isolation and per-tier tables; each cell is the
+median (min–max) over the seeds. Output folder: summary.json (every run's metrics, under the
+names the tables use), series-<policy>-seed<seed>.csv per run, report.html (tables and charts).
 
 Sharding (a Kubernetes Indexed Job, see config/deploy/simulate-indexed-job.yaml):
   tierfit simulate --scenario s.yaml --shard 0/4 --out results   # … and 1/4, 2/4, 3/4
