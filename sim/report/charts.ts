@@ -95,7 +95,7 @@ export function provisionedPanels(runs: readonly RunResult[], colours: Colours):
       type: "value",
       gridIndex: i,
       min: 0,
-      max: Math.ceil((10 * seconds) / per) / 10,
+      max: seconds / per > 10 ? Math.ceil(seconds / per) : Math.ceil((10 * seconds) / per) / 10,
       name: i === firstSeed.length - 1 ? unit : "",
       nameLocation: "middle",
       nameGap: 24,

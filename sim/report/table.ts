@@ -46,8 +46,8 @@ export function perTierTable(runs: Runs, metrics: readonly string[]): Table {
 /** What a cell is, said once under every table. */
 export function cellNote(runs: readonly Pick<RunResult, "seed">[]): string {
   const seeds = [...new Set(runs.map((r) => r.seed))];
-  const over = seeds.length === 1 ? "1 seed" : `${seeds.length} seeds`;
-  return `Each cell: median (min–max) over ${over} (${seeds.join(", ")}); one value where the seeds agree.`;
+  if (seeds.length === 1) return `Each cell: the run of seed ${seeds[0]} (one seed, so no range).`;
+  return `Each cell: median (min–max) over ${seeds.length} seeds (${seeds.join(", ")}); one value where the seeds agree.`;
 }
 
 /** The range is left out when the seeds agree to the digits shown. */
