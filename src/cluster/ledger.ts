@@ -149,7 +149,7 @@ export class AllocationLedger {
     for (const d of alloc.devices) {
       const device = devices[d.index];
       const occupants = device.occupants.slice();
-      occupants.push({ podKey: alloc.podKey, tenant: alloc.tenant, tier: alloc.tier, units: d.units });
+      occupants.push(occupantOf(alloc, d.units));
       devices[d.index] = {
         index: device.index,
         product: device.product,
@@ -267,7 +267,7 @@ export class AllocationLedger {
         const last = device.occupants[device.occupants.length - 1];
         // One occupant per pod and device, even if a restored allocation names the device twice.
         if (last?.podKey === a.podKey) last.units += d.units;
-        else device.occupants.push({ podKey: a.podKey, tenant: a.tenant, tier: a.tier, units: d.units });
+        else device.occupants.push(occupantOf(a, d.units));
         used[d.index] += d.units;
       }
     }
@@ -331,4 +331,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function reject(reason: string, unresolvable: boolean): Rejection {
   return { signal: SIGNAL, reason, unresolvable };
+}
+
+function occupantOf(a: Allocation, units: number): Mutable<DeviceOccupant> {
+  return { podKey: a.podKey, tenant: a.tenant, tier: a.tier, units, model: a.model ?? null, gpus: a.devices.length };
 }

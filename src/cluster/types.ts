@@ -77,6 +77,10 @@ export interface DeviceOccupant {
   readonly tenant: string;
   readonly tier: number;
   readonly units: number;
+  /** The pod's model (`tierfit.io/model`), so live demand can forecast what it will bring here. */
+  readonly model?: string | null;
+  /** How many devices the pod holds: its forecast compute per replica is spread over them. */
+  readonly gpus?: number;
 }
 
 export interface DeviceState {
@@ -132,6 +136,8 @@ export interface Allocation {
   readonly node: string;
   readonly tenant: string;
   readonly tier: number;
+  /** The pod's model (`tierfit.io/model`); absent or null = none. */
+  readonly model?: string | null;
   readonly milliCpu: number;
   readonly memoryBytes: number;
   readonly devices: readonly DeviceAssignment[];

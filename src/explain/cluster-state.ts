@@ -90,6 +90,7 @@ function allocation(pod: PodRequest, node: string, devices: readonly DeviceAssig
     node,
     tenant: effectiveTenant(pod),
     tier: pod.tier,
+    model: pod.model,
     milliCpu: pod.resources.milliCpu,
     memoryBytes: pod.resources.memoryBytes,
     devices,

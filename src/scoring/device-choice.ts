@@ -232,10 +232,12 @@ function soleTenant(node: NodeState): string | null {
 
 /** The device's predicted load with the pod when it exceeds the target; 0 when within it or unknown. */
 function loadOverTarget(telemetry: NodeTelemetry, node: NodeState, i: number, plan: DevicePlan): number {
-  const util = deviceUtilisation(telemetry, node, i);
+  const util = deviceUtilisation(telemetry, node, i, plan.live!);
   if (util === null) return 0;
-  const after = util + plan.podLoad;
-  return after > plan.config.demand.targetUtilisation ? after : 0;
+  const target = plan.config.demand.targetUtilisation;
+  // As live demand scores it: the pod's own load alone is never "over target".
+  const after = util + Math.min(plan.podLoad, target);
+  return after > target ? after : 0;
 }
 
 function settle(plan: DevicePlan, ok: boolean): boolean {

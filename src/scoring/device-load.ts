@@ -17,26 +17,40 @@ export function freshTelemetry(node: NodeState, ctx: ScoringContext): NodeTeleme
 }
 
 /**
- * Compute (0..1 of a GPU) the pod is expected to add to each of its devices: its model's forecast
- * compute per replica, spread over the pod's GPUs. 0 without a model, a profile-based forecast, or
- * once the forecast is older than the horizon it was made for.
+ * Compute (0..1 of a GPU) one replica of `model` holding `gpus` devices is expected to add to each
+ * of them: the model's forecast compute per replica, spread over its GPUs. 0 without a model, a
+ * profile-based forecast, or once the forecast is older than the horizon it was made for.
  */
-export function podDeviceLoad(pod: PodRequest, ctx: ScoringContext): number {
-  if (pod.model === null || pod.gpuCount === 0) return 0;
-  const forecast = ctx.demand.models.get(pod.model)?.forecast;
+export function modelDeviceLoad(model: string | null | undefined, gpus: number, ctx: ScoringContext): number {
+  if (model == null || !(gpus > 0)) return 0;
+  const forecast = ctx.demand.models.get(model)?.forecast;
   if (!forecast || forecast.gpuCompute === null) return 0;
   if (ctx.now - forecast.ts > forecast.horizonSeconds * 1000) return 0;
   const replicas = Math.max(1, forecast.replicas ?? 1);
-  return Math.min(1, Math.max(0, forecast.gpuCompute / replicas / pod.gpuCount));
+  return Math.min(1, Math.max(0, forecast.gpuCompute / replicas / gpus));
+}
+
+/** What the pod is expected to add to each of its devices (modelDeviceLoad). */
+export function podDeviceLoad(pod: PodRequest, ctx: ScoringContext): number {
+  return pod.gpuCount === 0 ? 0 : modelDeviceLoad(pod.model, pod.gpuCount, ctx);
 }
 
 /**
- * Utilisation of the device at `position` in node.devices before the pod arrives: its sample,
- * plus the node's pending load when pods hold the device. Pending placements are known per node
- * only, so each occupied device is assumed to carry all of it (the safe guess until the next
- * sample); a device nobody holds carries none. null when the sample has no utilisation for it.
+ * Utilisation of the device at `position` in node.devices before the pod arrives, forecast
+ * forward: the larger of what was sampled and what its pods are forecast to bring. The sample,
+ * plus the node's pending load when pods hold the device (pending placements are known per node
+ * only, so each occupied device is assumed to carry all of it, the safe guess until the next
+ * sample; a device nobody holds carries none). The forecast, the sum of modelDeviceLoad over the
+ * pods holding the device: a replica placed while its load is low will carry the forecast load
+ * later, and judging a shared GPU's headroom by the quiet hour's sample packs replicas that slow
+ * each other at the peak. null when the sample has no utilisation for the device.
  */
-export function deviceUtilisation(t: NodeTelemetry, node: NodeState, position: number): number | null {
+export function deviceUtilisation(
+  t: NodeTelemetry,
+  node: NodeState,
+  position: number,
+  ctx: ScoringContext,
+): number | null {
   const index = node.view.gpus[position].index;
   const samples = t.devices;
   // Exporters list devices in index order, so the same position almost always matches.
@@ -46,6 +60,10 @@ export function deviceUtilisation(t: NodeTelemetry, node: NodeState, position: n
     for (let i = 0; i < samples.length; i++) if (samples[i].index === index) sample = samples[i];
   }
   if (sample === undefined || sample.util === null) return null;
-  const pending = t.pending !== null && node.devices[position].occupants.length > 0 ? t.pending.util : 0;
-  return sample.util + pending;
+  const occupants = node.devices[position].occupants;
+  if (occupants.length === 0) return sample.util;
+  const sampled = sample.util + (t.pending !== null ? t.pending.util : 0);
+  let forecast = 0;
+  for (const o of occupants) forecast += modelDeviceLoad(o.model, o.gpus ?? 1, ctx);
+  return Math.max(sampled, forecast);
 }

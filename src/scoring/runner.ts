@@ -229,6 +229,7 @@ export function allocationFor(pod: PodRequest, node: NodeState, ctx: ScoringCont
     node: node.view.name,
     tenant: effectiveTenant(pod),
     tier: pod.tier,
+    model: pod.model,
     milliCpu: pod.resources.milliCpu,
     memoryBytes: pod.resources.memoryBytes,
     devices: assignmentsOf(node, plan),

@@ -41,7 +41,8 @@ describe("AllocationLedger", () => {
       product: "NVIDIA-A100-SXM4-80GB",
       capacityUnits: 80 * GIB,
       freeUnits: 60 * GIB,
-      occupants: [{ podKey: "ml/a", tenant: "team-b", tier: 2, units: 20 * GIB }],
+      // No model on the allocation; one device held.
+      occupants: [{ podKey: "ml/a", tenant: "team-b", tier: 2, units: 20 * GIB, model: null, gpus: 1 }],
     });
     expect(after.devices[0].occupants).toEqual([]);
     expect(after.requested).toEqual({ milliCpu: 4000, memoryBytes: 2 ** 30, pods: 1 });

@@ -26,6 +26,7 @@ describe("bind", () => {
       node: "node-a",
       tenant: "default",
       tier: 1,
+      model: null,
       milliCpu: 1000,
       memoryBytes: 2 ** 30,
       devices: [{ index: 1, units: 20 * GIB_UNITS }],

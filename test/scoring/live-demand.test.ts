@@ -155,6 +155,36 @@ describe("device choice under live demand", () => {
     expect(run(llamaPod, shared, demandSnapshot(NOW, [heavy], llama())).score).toBe(10);
   });
 
+  it("judges a held GPU by its pods' forecast when the sample is lower (forecast forward)", () => {
+    // GPU 0 holds a llama replica (forecast 0.6 over 2 replicas = 0.3 each) but samples only 0.1:
+    // its load is forecast to be 0.3, so with the pod 0.3 + 0.3 = 0.6 ≤ 0.85, it packs there.
+    const held = nodeState({
+      name: "gpu-1",
+      gpus: [gpu(81920, { occupants: [{ mib: 20_000, tenant: "team", model: "llama" }] }), gpu(81920)],
+    });
+    const quiet = demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0.1, 0], NOW)], llama());
+    expect(devicesChosen(llamaPod, held, quiet)).toEqual([0]);
+    // Forecast 1.2 over 2 replicas = 0.6 each: GPU 0 is forecast at 0.6 (sampled 0.1), with the
+    // pod 0.6 + 0.6 = 1.2 > 0.85; the empty GPU 1 takes it (0 + 0.6) with full marks.
+    const busy = demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0.1, 0], NOW)], [modelDemand("llama", 1.2, 2, NOW)]);
+    expect(devicesChosen(llamaPod, held, busy)).toEqual([1]);
+    expect(run(llamaPod, held, busy).score).toBe(10);
+    // The sample wins when it is the higher: sampled 0.7 against the forecast 0.3 → 0.7 + 0.3 = 1.0.
+    const hot = demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0.7, 0], NOW)], llama());
+    expect(devicesChosen(llamaPod, held, hot)).toEqual([1]);
+  });
+
+  it("counts a pod's own load only up to the target: alone on a GPU it has all the headroom there is", () => {
+    // Forecast 1.8 over 2 replicas = 0.9 per replica, above the 0.85 target on its own.
+    const heavy = [modelDemand("llama", 1.8, 2, NOW)];
+    // An empty GPU: 0 + min(0.9, 0.85) = 0.85 → 10, not the 6.67 that 0.9 would score …
+    expect(run(llamaPod, node, demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0, 0], NOW)], heavy)).score).toBe(10);
+    // … while a GPU already at 0.1 would reach 0.1 + 0.85 = 0.95 → 10 × 0.05 / 0.15 = 3.33:
+    // a neighbour's load is what the signal penalises, so the two no longer tie.
+    const shared = demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0.1, 0.1], NOW)], heavy);
+    expect(run(llamaPod, node, shared).score).toBeCloseTo(10 * (0.05 / 0.15), 10);
+  });
+
   it("keeps the packing's choice where there is no fresh telemetry for the node", () => {
     const busy = [0.99, 0];
     const cases: DemandSnapshot[] = [

@@ -96,10 +96,12 @@ function scenario(
   seed: number,
   violations: string[] | null,
   stats = { sharedDevices: 0, crossTenant: 0, memoHits: 0 },
+  combine: "ranked" | "weighted" = "ranked",
 ): Step[] {
   const rand = prng(seed);
   const config = testConfig({
     workloadClasses: { default: { gpuPacking: "binpack" }, "latency-sensitive": { gpuPacking: "spread" } },
+    scoring: { combine },
   });
   const ctx = makeContext(config);
   const ledger = new AllocationLedger();
@@ -130,6 +132,15 @@ function scenario(
         if (!n.passed && !n.rejection?.reason) v.push(`${where}: ${n.name} failed without a reason`);
         // Never a weaker tier than the pod needs.
         if (n.passed && nodes[j].view.tier < pod.tier) v.push(`${where}: passed weaker ${n.name}`);
+        // Never more CPU, memory or pods than the node has left.
+        const a = nodes[j].view.allocatable;
+        const r = nodes[j].requested;
+        const p = pod.resources;
+        if (
+          n.passed &&
+          (r.milliCpu + p.milliCpu > a.milliCpu || r.memoryBytes + p.memoryBytes > a.memoryBytes || r.pods + 1 > a.pods)
+        )
+          v.push(`${where}: passed ${n.name} without the CPU, memory or pod room`);
       });
       const picked = pickNode(pod, nodes, ctx)?.node.view.name ?? null;
       if (picked !== d.winner) v.push(`${where}: pickNode ${picked} ≠ decide ${d.winner}`);
@@ -170,24 +181,29 @@ function scenario(
 }
 
 describe("scoring properties over random clusters", () => {
-  it("300 random clusters × 60 pods: tiers, tenancy, capacity and score range hold", () => {
-    let placedSomewhere = 0;
-    let rejectedSomewhere = 0;
-    const violations: string[] = [];
-    const stats = { sharedDevices: 0, crossTenant: 0, memoHits: 0 };
-    for (let seed = 1; seed <= 300; seed++) {
-      const steps = scenario(seed, violations, stats);
-      placedSomewhere += steps.filter((s) => s.winner !== null).length;
-      rejectedSomewhere += steps.filter((s) => s.winner === null).length;
-    }
-    expect(violations).toEqual([]);
-    // The scenarios exercise both outcomes, so the checks above were not vacuous.
-    expect(placedSomewhere).toBeGreaterThan(10000);
-    expect(rejectedSomewhere).toBeGreaterThan(1000);
-    expect(stats.sharedDevices).toBeGreaterThan(2000);
-    expect(stats.crossTenant).toBeGreaterThan(500); // hypervisor pods sharing across tenants
-    expect(stats.memoHits).toBeGreaterThan(0);
-  });
+  // The ranked combination (the default) and the weighted mean: however the scores combine, the
+  // hard rules (tier, tenant, per-device memory, CPU/memory/pod fit) stay filters.
+  it.each(["ranked", "weighted"] as const)(
+    "%s: 300 random clusters × 60 pods: tiers, tenancy, capacity and score range hold",
+    (combine) => {
+      let placedSomewhere = 0;
+      let rejectedSomewhere = 0;
+      const violations: string[] = [];
+      const stats = { sharedDevices: 0, crossTenant: 0, memoHits: 0 };
+      for (let seed = 1; seed <= 300; seed++) {
+        const steps = scenario(seed, violations, stats, combine);
+        placedSomewhere += steps.filter((s) => s.winner !== null).length;
+        rejectedSomewhere += steps.filter((s) => s.winner === null).length;
+      }
+      expect(violations).toEqual([]);
+      // The scenarios exercise both outcomes, so the checks above were not vacuous.
+      expect(placedSomewhere).toBeGreaterThan(10000);
+      expect(rejectedSomewhere).toBeGreaterThan(1000);
+      expect(stats.sharedDevices).toBeGreaterThan(2000);
+      expect(stats.crossTenant).toBeGreaterThan(500); // hypervisor pods sharing across tenants
+      expect(stats.memoHits).toBeGreaterThan(0);
+    },
+  );
 
   it("the placement memo never changes a winner, over runs where pod shapes repeat", () => {
     const mismatches: string[] = [];

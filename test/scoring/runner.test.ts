@@ -143,6 +143,7 @@ describe("filterNodes, prioritizeNodes, pickNode, allocationFor", () => {
       node: "half-full",
       tenant: "default",
       tier: 0,
+      model: null,
       milliCpu: 1000,
       memoryBytes: 1024 ** 3,
       devices: [{ index: 0, units: 40 * 1024 * 1000 }],

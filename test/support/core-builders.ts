@@ -39,6 +39,9 @@ export interface OccupantSpec {
   readonly units?: number;
   readonly mib?: number;
   readonly milli?: number;
+  /** The occupant's model and how many devices it holds (live demand forecasts its load). */
+  readonly model?: string;
+  readonly gpus?: number;
 }
 
 export interface GpuSpec {
@@ -91,7 +94,8 @@ export function nodeState(spec: NodeSpec): NodeState {
     const occupants: DeviceOccupant[] = (g.occupants ?? []).map((o) => {
       const podKey = o.podKey ?? `default/occupant-${++occupantSeq}`;
       keys.add(podKey);
-      return { podKey, tenant: o.tenant ?? "", tier: o.tier ?? 0, units: occupantUnits(o, g.memoryMiB) };
+      const occupant = { podKey, tenant: o.tenant ?? "", tier: o.tier ?? 0, units: occupantUnits(o, g.memoryMiB) };
+      return o.model === undefined ? occupant : { ...occupant, model: o.model, gpus: o.gpus ?? 1 };
     });
     const used = occupants.reduce((sum, o) => sum + o.units, 0);
     return {

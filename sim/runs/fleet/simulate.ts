@@ -274,9 +274,9 @@ export function simulateFleet(input: FleetRunInput): FleetOutcome {
         }
       }
       demand.sample(nowMs, powered, util);
-      // Only the models of the pods about to be placed are read.
+      // Every model: the pod being placed reads its own, and its would-be neighbours' replicas
+      // are judged by theirs (device-load.ts).
       for (const run of runs) {
-        if (run.unplaced === 0) continue;
         const p = run.plan.profile;
         const gpuCompute = plannedRps(run, now) * computeSecondsPerRequest(p, run.shape) * p.gpusPerReplica;
         const replicas = Math.max(1, run.replicas.length);

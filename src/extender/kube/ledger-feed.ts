@@ -161,6 +161,7 @@ export class LedgerFeed {
       node,
       tenant: request.tenant,
       tier: request.tier,
+      model: request.model,
       milliCpu: request.resources.milliCpu,
       memoryBytes: request.resources.memoryBytes,
       devices: devices ?? [],

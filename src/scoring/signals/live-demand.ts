@@ -45,13 +45,16 @@ export function predictedUtilisation(
   node: NodeState,
   plan: DevicePlan,
   podLoad: number,
+  ctx: ScoringContext,
 ): number | null {
   if (!chooseFinal(node, plan)) return null;
+  // The pod's own load is not interference: alone on a GPU it has all the headroom there is.
+  const added = Math.min(podLoad, ctx.config.demand.targetUtilisation);
   let highest = 0;
   for (let j = 0; j < plan.count; j++) {
-    const util = deviceUtilisation(t, node, plan.indices[j]);
+    const util = deviceUtilisation(t, node, plan.indices[j], ctx);
     if (util === null) return null;
-    highest = Math.max(highest, util + podLoad);
+    highest = Math.max(highest, util + added);
   }
   return highest;
 }
@@ -87,7 +90,7 @@ export const liveDemand: Signal<LiveDemandPre> = {
   score(pod, node, ctx, pre) {
     if (pod.gpuCount === 0) return NEUTRAL;
     const t = pre.noTelemetry ? null : freshTelemetry(node, ctx);
-    const predicted = t === null ? null : predictedUtilisation(t, node, pre.plan, pre.podLoad);
+    const predicted = t === null ? null : predictedUtilisation(t, node, pre.plan, pre.podLoad, ctx);
     if (predicted === null) return ctx.config.demand.onStale === "minimum" ? 0 : NEUTRAL;
     return headroomScore(predicted, ctx.config.demand.targetUtilisation);
   },
