@@ -42,7 +42,7 @@ export function prioritizeVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
       states: ev.candidates.states,
       extraFailures: ev.candidates.failures,
       ctx: ev.ctx,
-      ledgerChanges: ev.candidates.lookedUp?.changes ?? null,
+      ledgerChanges: ev.candidates.ledgerChanges,
     });
   }
   const verdicts = ev.judgement.verdicts;
