@@ -40,7 +40,7 @@ export class ExtenderMetrics {
     }).set({ version: TIERFIT_VERSION, nodejs: process.version }, 1);
     this.bindFailures = new Counter({
       name: "tierfit_extender_bind_failures_total",
-      help: "Binds that failed, by reason (malformed: the request did not decode; error: any other, unless the bind path names it).",
+      help: "Binds that failed, by reason: the API call's failure (conflict, not-found, forbidden, timeout, server-error, refused, unreachable), a refusal before any write (cache-incomplete, pod-recreated, other-scheduler, already-bound, pod-deleting, invalid-pod, unsettled, node-unknown, does-not-fit, standalone), malformed (the request did not decode) or error (a bug).",
       labelNames: ["reason"],
       registers,
     });

@@ -110,7 +110,7 @@ describe("process metrics, build info and bind failures", () => {
     await h.post("bind", { PodName: "llm-0", PodNamespace: "default", Node: 7 });
     await h.post("bind", { PodName: "llm-0", PodNamespace: "default", PodUID: "uid-llm-0", Node: "node-a" });
     const lines = (await h.admin.inject({ url: "/metrics" })).body.split("\n");
-    expect(lines).toContain('tierfit_extender_bind_failures_total{reason="error"} 1');
+    expect(lines).toContain('tierfit_extender_bind_failures_total{reason="not-found"} 1');
     expect(lines).toContain('tierfit_extender_bind_failures_total{reason="malformed"} 1');
     expect(lines.filter((l) => l.startsWith("tierfit_extender_bind_failures_total{"))).toHaveLength(2);
   });
