@@ -1,8 +1,8 @@
 /**
  * The candidate nodes of one filter / prioritize call as the core sees them. Names mode reads
- * tierfit's own cache, the ledger; full mode builds views from the request body and lays the
- * ledger's allocations over them when tierfit knows the node. Nodes the core cannot be asked
- * about (not cached yet, unreadable) come back as failures with a reason.
+ * tierfit's own cache, the ledger (found through node-lookup.ts); full mode builds views from the
+ * request body and lays the ledger's allocations over them when tierfit knows the node. Nodes the
+ * core cannot be asked about (not cached yet, unreadable) come back as failures with a reason.
  */
 import type { V1Node } from "@kubernetes/client-node";
 import type { AllocationLedger } from "../cluster/ledger.js";
@@ -11,6 +11,7 @@ import type { TierfitConfig } from "../config/schema.js";
 import { clipText, TierfitError } from "../errors.js";
 import type { Rejection } from "../scoring/types.js";
 import type { ExtraFailure } from "./explain.js";
+import { NodeLookup } from "./node-lookup.js";
 import type { NodeViewCache } from "./node-views.js";
 import { nodeNameOf } from "./wire.js";
 
@@ -20,8 +21,25 @@ export interface Candidates {
   readonly failures: readonly ExtraFailure[];
   /** For each node of the request, in its order: its index in `states`, or -1 for a failure. */
   readonly positions: Int32Array;
-  /** Names mode: the ledger's change count when the states were looked up (the decision recorder's). */
-  readonly ledgerChanges: number | null;
+  /** Names mode: the ledger the states were looked up in, and its change count then. */
+  readonly lookedUp: LedgerStamp | null;
+  /** Names mode: where each state sits in the ledger's node array, for memos kept by position. */
+  readonly slots: Slots | null;
+}
+
+/**
+ * Where each state of a names-mode call sits in the ledger's node array `order` (nodes()), state
+ * by state: a memo can keep answers by position, an array read where a map keyed by state is a
+ * hash probe. Positions hold until a node joins or leaves, when the ledger builds a new array.
+ */
+export interface Slots {
+  readonly order: readonly NodeState[];
+  readonly at: Int32Array;
+}
+
+export interface LedgerStamp {
+  readonly ledger: AllocationLedger;
+  readonly changes: number;
 }
 
 /** The signal name failures outside the core carry (a metric label, and what /explain shows). */
@@ -36,23 +54,42 @@ const NOT_IN_CACHE: Rejection = Object.freeze({
   unresolvable: false,
 });
 
-export function candidatesByName(names: readonly string[], ledger: AllocationLedger): Candidates {
-  const states: NodeState[] = [];
+/** `lookup` is the app's (it learns kube-scheduler's node order); a fresh one finds the same. */
+export function candidatesByName(
+  names: readonly string[],
+  ledger: AllocationLedger,
+  lookup: NodeLookup = new NodeLookup(),
+): Candidates {
+  const order = ledger.nodes();
+  const found = lookup.positions(names, ledger);
+  // Sized for every name and cut to the names found: pushing 500 states one by one would copy
+  // the array at each growth, twice the garbage of the array itself.
+  const states: NodeState[] = new Array(names.length);
   const failures: ExtraFailure[] = [];
   const positions = new Int32Array(names.length).fill(-1);
+  const at = new Int32Array(names.length);
+  let k = 0;
   for (let i = 0; i < names.length; i++) {
-    const state = ledger.node(names[i]);
-    if (state !== undefined) {
-      positions[i] = states.push(state) - 1;
+    if (found[i] < 0) {
+      const refusal = ledger.refusal(names[i]);
+      failures.push({
+        node: names[i],
+        rejection: refusal === undefined ? NOT_IN_CACHE : unreadable(names[i], refusal),
+      });
       continue;
     }
-    const refusal = ledger.refusal(names[i]);
-    failures.push({
-      node: names[i],
-      rejection: refusal === undefined ? NOT_IN_CACHE : unreadable(names[i], refusal),
-    });
+    states[k] = order[found[i]];
+    at[k] = found[i];
+    positions[i] = k++;
   }
-  return { states, failures, positions, ledgerChanges: ledger.changes };
+  states.length = k;
+  return {
+    states,
+    failures,
+    positions,
+    lookedUp: { ledger, changes: ledger.changes },
+    slots: { order, at: at.subarray(0, k) },
+  };
 }
 
 /** Evicting pods cannot repair a node object tierfit cannot read: unresolvable. */
@@ -83,5 +120,5 @@ export function candidatesFromNodes(
       failures.push({ node: name, rejection: unreadable(name, why) });
     }
   }
-  return { states, failures, positions, ledgerChanges: null };
+  return { states, failures, positions, lookedUp: null, slots: null };
 }

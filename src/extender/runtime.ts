@@ -10,6 +10,7 @@ import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
 import { DecisionCache } from "./decision-cache.js";
 import { DEFAULT_EXPLAIN_BYTES, DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } from "./decision-recorder.js";
 import { ExtenderMetrics } from "./metrics.js";
+import { NodeLookup } from "./node-lookup.js";
 import { NodeViewCache } from "./node-views.js";
 import type { Binder, ClusterCache, DemandStatus, PodSource } from "./ports.js";
 import { DEFAULT_RECENT_PODS, RecentPods, type RecentPodsOptions } from "./recent-pods.js";
@@ -59,6 +60,7 @@ export interface ExtenderRuntime {
   readonly recorder: DecisionRecorder;
   readonly recentPods: RecentPods;
   readonly views: NodeViewCache;
+  readonly lookup: NodeLookup;
   readonly decisions: DecisionCache;
   readonly verdicts: VerdictMemo;
 }
@@ -86,6 +88,7 @@ export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
     ),
     recentPods: new RecentPods(deps.recentPods ?? DEFAULT_RECENT_PODS),
     views: new NodeViewCache(),
+    lookup: new NodeLookup(),
     decisions: new DecisionCache(),
     verdicts: new VerdictMemo(),
   };

@@ -8,8 +8,8 @@
  *  - config, policy and workload mix: any different object and the memo starts over;
  *  - the pod, through its shape (podShapeKey) plus its tierSource, which a tier rejection quotes;
  *  - the node, through its NodeState object: states are immutable, every change makes a new one
- *    (ledger.ts), and full-mode states are reused per view (node-views.ts); answers are kept in a
- *    WeakMap by state, so a state replaced is freed with its answer;
+ *    with a new version (ledger.ts), and full-mode states are reused per view (node-views.ts); an
+ *    answer keeps the state it was computed for;
  *  - live demand, through what the core reads of it (scoring/device-load.ts, device-choice.ts,
  *    signals/live-demand.ts): the node's telemetry entry and whether it is fresh at this clock
  *    value, the load the pod's model forecast adds (podDeviceLoad, which expires with the clock
@@ -30,6 +30,7 @@ import { decide, nodeJudge } from "../scoring/runner.js";
 import { liveDemand } from "../scoring/signals/index.js";
 import type { ScoringContext } from "../scoring/types.js";
 import { Answer } from "./answer.js";
+import type { Slots } from "./candidates.js";
 
 /** The verdicts of one call, index-aligned with the nodes it was asked about. */
 export interface Judgement {
@@ -56,9 +57,17 @@ export interface JudgementBasis {
  */
 export const DEFAULT_MEMO_ANSWERS = 250_000;
 
-/** One pod shape's answers, by node state. */
+/**
+ * One pod shape's answers. Names mode keeps them by the node's position in the ledger's node
+ * array (Slots): an array read, where a map is a hash probe into memory the request path has
+ * pushed out of the CPU caches; an answer there holds only while its node's state is the same.
+ * Full mode keys them by state in a WeakMap, so a state replaced is freed with its answer.
+ */
 interface Row {
   readonly answers: WeakMap<NodeState, Answer>;
+  /** Answers by position in `order`, the ledger node array they were kept for. */
+  bySlot: (Answer | undefined)[];
+  order: readonly NodeState[] | null;
   /** Answers stored (an upper bound: those of freed states are gone from the map, not from this). */
   stored: number;
 }
@@ -85,7 +94,8 @@ export class VerdictMemo {
     return `${podShapeKey(pod)}|${pod.tierSource}|${podDeviceLoad(pod, ctx)}|${live}`;
   }
 
-  judge(pod: PodRequest, states: readonly NodeState[], ctx: ScoringContext): Judgement {
+  /** `slots`: where each state sits in the ledger's node array (names mode), or null. */
+  judge(pod: PodRequest, states: readonly NodeState[], ctx: ScoringContext, slots: Slots | null = null): Judgement {
     const judgeOne = nodeJudge(pod, ctx);
     const key = this.rowKey(pod, ctx);
     if (judgeOne === null || key === null) return unmemoised(pod, states, ctx);
@@ -94,17 +104,26 @@ export class VerdictMemo {
     const telemetry = ctx.demand.nodes;
     const fresh = telemetry.size > 0 ? new Uint8Array(states.length) : null;
     const verdicts: Answer[] = new Array(states.length);
+    const bySlot = slots === null ? null : slotsOf(row, slots.order);
     for (let i = 0; i < states.length; i++) {
       const state = states[i];
       const t = fresh === null ? undefined : telemetry.get(state.view.name);
       const isFresh = t !== undefined && freshTelemetry(state, ctx) !== null;
       if (fresh !== null && isFresh) fresh[i] = 1;
-      let answer = row.answers.get(state);
-      if (answer === undefined || answer.telemetry !== t || answer.fresh !== isFresh || quotesClock(answer)) {
+      const slot = slots === null ? -1 : slots.at[i];
+      let answer = bySlot === null ? row.answers.get(state) : bySlot[slot];
+      if (
+        answer === undefined ||
+        answer.state !== state ||
+        answer.telemetry !== t ||
+        answer.fresh !== isFresh ||
+        quotesClock(answer)
+      ) {
         this.misses++;
         if (answer === undefined) row.stored++;
         answer = new Answer(judgeOne(state), state, t, isFresh);
-        row.answers.set(state, answer);
+        if (bySlot === null) row.answers.set(state, answer);
+        else bySlot[slot] = answer;
       } else this.hits++;
       verdicts[i] = answer;
     }
@@ -125,7 +144,7 @@ export class VerdictMemo {
     if (row !== undefined) this.#rows.delete(key);
     else {
       // A row counts as one answer itself, so shapes that match no node cannot pile up.
-      row = { answers: new WeakMap(), stored: 1 };
+      row = { answers: new WeakMap(), bySlot: [], order: null, stored: 1 };
       this.#stored++;
     }
     // Most recently used last, so the first key is the one to forget.
@@ -141,6 +160,16 @@ export class VerdictMemo {
       this.#stored -= row.stored;
     }
   }
+}
+
+/** The row's answers by position in `order`; forgotten when the ledger's node array is a new one. */
+function slotsOf(row: Row, order: readonly NodeState[]): (Answer | undefined)[] {
+  if (row.order !== order) {
+    row.stored -= row.bySlot.reduce((n, a) => (a === undefined ? n : n + 1), 0);
+    row.order = order;
+    row.bySlot = new Array(order.length);
+  }
+  return row.bySlot;
 }
 
 /** A liveDemand rejection of a node that has telemetry says how old it is (signals/live-demand.ts). */

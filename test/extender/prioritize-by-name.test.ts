@@ -1,13 +1,15 @@
 /**
- * Prioritize in names mode reuses filter's verdicts when it names exactly the nodes filter passed
- * and their states are the very ones filter judged. Every way that shortcut could go stale must still give decide()'s
+ * Prioritize in names mode reuses filter's verdicts without looking its nodes up again when the
+ * ledger has not changed since filter (its change count) and it names exactly the nodes filter
+ * passed, in filter's order. Every way that shortcut could go stale must still give decide()'s
  * answer for the cluster as it is when prioritize runs: a passed node that changed, left, or left
  * and came back; other names, another order, a subset.
  */
 import type { V1Pod } from "@kubernetes/client-node";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { nodeViewFromV1 } from "../../src/cluster/node-view.js";
 import { podRequestFromV1 } from "../../src/cluster/pod-request.js";
+import { NodeLookup } from "../../src/extender/node-lookup.js";
 import { makeContext } from "../../src/scoring/context.js";
 import { decide } from "../../src/scoring/runner.js";
 import { type Harness, makeHarness, NOW, occupy } from "./harness.js";
@@ -53,13 +55,17 @@ function fill(h: Harness, node: string): void {
 }
 
 describe("prioritize reusing filter's verdicts by name", () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it("reuses them when nothing changed, with decide()'s scores", async () => {
     const h = makeHarness({ nodes: NODES });
     occupy(h, "default/a", "node-01", [{ index: 0, gib: 30 }]);
     const passed = await filtered(h);
     expect(passed).toEqual(NAMES);
     const want = scoresNow(h, passed);
+    const lookups = vi.spyOn(NodeLookup.prototype, "positions");
     expect(await prioritize(h, passed)).toEqual({ scores: want, reused: true });
+    expect(lookups).not.toHaveBeenCalled();
   });
 
   it("judges again when a node filter passed changed since", async () => {
@@ -76,8 +82,10 @@ describe("prioritize reusing filter's verdicts by name", () => {
     const passed = await filtered(h);
     fill(h, "elsewhere");
     const want = scoresNow(h, passed);
-    // The passed nodes' states are the ones filter judged: its verdicts stand.
+    // The ledger changed, so the names are looked up again: the same states, filter's verdicts.
+    const lookups = vi.spyOn(NodeLookup.prototype, "positions");
     expect(await prioritize(h, passed)).toEqual({ scores: want, reused: true });
+    expect(lookups).toHaveBeenCalledTimes(1);
   });
 
   it("scores 0 a node that left the cache, and judges a node that came back afresh", async () => {

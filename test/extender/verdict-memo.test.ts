@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { AllocationLedger } from "../../src/cluster/ledger.js";
 import type { NodeState, PodRequest } from "../../src/cluster/types.js";
-import { candidatesByName } from "../../src/extender/candidates.js";
+import { candidatesByName, type Slots } from "../../src/extender/candidates.js";
 import { VerdictMemo } from "../../src/extender/verdict-memo.js";
 import { policyByName } from "../../src/scoring/baselines/registry.js";
 import { makeContext } from "../../src/scoring/context.js";
@@ -34,8 +34,14 @@ function ctxAt(now = NOW, demand: DemandSnapshot = EMPTY_DEMAND, config = CONFIG
 }
 
 /** The memo's answer must be decide()'s, node by node, and the winner too. */
-function expectDecide(memo: VerdictMemo, pod: PodRequest, states: readonly NodeState[], ctx: ScoringContext) {
-  const j = memo.judge(pod, states, ctx);
+function expectDecide(
+  memo: VerdictMemo,
+  pod: PodRequest,
+  states: readonly NodeState[],
+  ctx: ScoringContext,
+  slots: Slots | null = null,
+) {
+  const j = memo.judge(pod, states, ctx, slots);
   const d = decide(pod, states, ctx);
   const verdicts = j.verdicts.map((v) => ({ rejection: v.rejection, rawScore: v.rawScore, score: v.score }));
   expect(verdicts).toEqual(d.nodes.map((n) => ({ rejection: n.rejection, rawScore: n.rawScore, score: n.score })));
@@ -281,7 +287,7 @@ describe("VerdictMemo by position in the ledger's node array (names mode)", () =
       const request = [...all.slice(start, start + 12), ...(rnd() < 0.2 ? ["unknown-node"] : [])];
       const c = candidatesByName(request, ledger);
       const pod = PODS[Math.floor(rnd() * PODS.length)];
-      expectDecide(memo, pod, c.states, ctxAt());
+      expectDecide(memo, pod, c.states, ctxAt(), c.slots);
     }
     expect(memo.hits).toBeGreaterThan(memo.misses);
   });
@@ -293,7 +299,7 @@ describe("VerdictMemo by position in the ledger's node array (names mode)", () =
     const pod = PODS[0];
     const judge = () => {
       const c = candidatesByName(names, ledger);
-      return missesOf(memo, () => expectDecide(memo, pod, c.states, ctxAt()));
+      return missesOf(memo, () => expectDecide(memo, pod, c.states, ctxAt(), c.slots));
     };
     expect(judge()).toBe(names.length);
     expect(judge()).toBe(0);
@@ -307,8 +313,9 @@ describe("VerdictMemo by position in the ledger's node array (names mode)", () =
       devices: [{ index: 0, units: 40960 * 1000 }],
     });
     expect(judge()).toBe(1);
-    // A node joining changes no other node's state: their answers stand.
+    // A node joining builds a new node array: every position may mean another node now, so the
+    // same names are judged again although none of them changed.
     ledger.upsertNode({ ...CLUSTER[0].view, name: "a100-free-new" });
-    expect(judge()).toBe(0);
+    expect(judge()).toBe(names.length);
   });
 });

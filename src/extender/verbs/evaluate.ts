@@ -1,7 +1,8 @@
 /**
  * The part filter and prioritize share, after decoding: read the pod, gather the candidate nodes
  * in the mode kube-scheduler asked in, and judge them with the core through the app's verdict
- * memo (or, for prioritize, reuse filter's verdicts when nothing changed).
+ * memo (or, for prioritize, reuse filter's verdicts when nothing changed: in names mode with an
+ * unchanged ledger, without looking the names up again).
  */
 import type { PodRequest } from "../../cluster/types.js";
 import { TierfitError } from "../../errors.js";
@@ -53,13 +54,18 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
     const resourceVersion = String(args.Pod.metadata?.resourceVersion ?? "");
     rt.recentPods.remember({ config, request: pod, resourceVersion }, now);
   }
+  const row = reuse ? rt.verdicts.rowKey(pod, ctx) : null;
+  if (reuse && args.NodeNames !== null && ledger !== null) {
+    const hit = rt.decisions.reuseByName(pod.uid, row, args.NodeNames, ledger, ctx);
+    if (hit !== undefined) return { pod, candidates: hit.candidates, judgement: hit.judgement, reused: true, ctx };
+  }
   const candidates =
     args.NodeNames !== null && ledger !== null
-      ? candidatesByName(args.NodeNames, ledger)
+      ? candidatesByName(args.NodeNames, ledger, rt.lookup)
       : candidatesFromNodes(args.Nodes?.items ?? [], config, rt.views, ledger);
   const states = candidates.states;
-  const cached = reuse ? rt.decisions.lookup(pod.uid, rt.verdicts.rowKey(pod, ctx), states, ctx) : undefined;
-  const judgement = cached ?? rt.verdicts.judge(pod, states, ctx);
+  const cached = reuse ? rt.decisions.lookup(pod.uid, row, states, ctx) : undefined;
+  const judgement = cached ?? rt.verdicts.judge(pod, states, ctx, candidates.slots);
   return { pod, candidates, judgement, reused: cached !== undefined, ctx };
 }
 

@@ -45,7 +45,7 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     states: ev.candidates.states,
     extraFailures: ev.candidates.failures,
     ctx: ev.ctx,
-    ledgerChanges: ev.candidates.ledgerChanges,
+    ledgerChanges: ev.candidates.lookedUp?.changes ?? null,
   });
 
   const verdicts = ev.judgement.verdicts;
@@ -70,16 +70,24 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
   for (const [signal, count] of bySignal) rt.metrics.nodesRejected.inc({ signal }, count);
   const positions = ev.candidates.positions;
   const passes = (i: number) => positions[i] >= 0 && verdicts[positions[i]].rejection === null;
-  rt.decisions.store(ev.pod.uid, ev.judgement);
   let result: JsonReply;
   if (args.NodeNames !== null) {
     // One state per name in names mode, so exactly `passing` names pass: sized once, not grown.
     const quoted: Buffer[] = new Array(passing);
+    const nameAt = new Int32Array(passing);
+    const at = new Int32Array(passing);
     for (let i = 0, k = 0; i < args.NodeNames.length; i++) {
-      if (passes(i)) quoted[k++] = verdicts[positions[i]].quotedNode;
+      if (!passes(i)) continue;
+      quoted[k] = verdicts[positions[i]].quotedNode;
+      nameAt[k] = i;
+      at[k++] = positions[i];
     }
+    const lookedUp = ev.candidates.lookedUp;
+    const byName = lookedUp === null ? null : { lookedUp, requestNames: args.NodeNames, nameAt, at };
+    rt.decisions.store(ev.pod.uid, ev.judgement, byName);
     result = filterResultJson({ nodes: "null", nodeNames: quoted, failed, unresolvable });
   } else {
+    rt.decisions.store(ev.pod.uid, ev.judgement);
     const list = args.Nodes!;
     const nodes = JSON.stringify({ ...list, items: list.items.filter((_, i) => passes(i)) });
     result = filterResultJson({ nodes, nodeNames: null, failed, unresolvable });

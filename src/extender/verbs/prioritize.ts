@@ -49,7 +49,7 @@ export function prioritizeVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
       states: ev.candidates.states,
       extraFailures: ev.candidates.failures,
       ctx: ev.ctx,
-      ledgerChanges: ev.candidates.ledgerChanges,
+      ledgerChanges: ev.candidates.lookedUp?.changes ?? null,
     });
   }
   const verdicts = ev.judgement.verdicts;
