@@ -173,8 +173,8 @@ function gpusByTier(ledger: AllocationLedger, config: TierfitConfig, demand: Dem
   const out = new Map<string, GpuFigures>(config.tiers.map((t) => [t.name, { total: 0, allocated: 0, used: null }]));
   for (const state of ledger.nodes()) {
     const tier = config.tiers[state.view.tier]?.name ?? String(state.view.tier);
-    let f = out.get(tier);
-    if (f === undefined) out.set(tier, (f = { total: 0, allocated: 0, used: null }));
+    const f = out.get(tier) ?? { total: 0, allocated: 0, used: null };
+    out.set(tier, f);
     for (const d of state.devices) {
       f.total++;
       if (d.capacityUnits > 0) f.allocated += (d.capacityUnits - d.freeUnits) / d.capacityUnits;

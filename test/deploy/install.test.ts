@@ -13,9 +13,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { DEFAULT_PORT } from "../../src/cli/commands/serve.js";
+import { AllocationLedger } from "../../src/cluster/ledger.js";
 import { defaultConfig, parseConfig } from "../../src/config/load.js";
 import { DEFAULT_ADMIN_PORT } from "../../src/extender/admin-app.js";
 import { ExtenderMetrics } from "../../src/extender/metrics.js";
+import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
 import { validateKubeObject } from "./kube-models.js";
 import { type KubeSchedulerConfiguration, kubeSchedulerConfigurationSchema } from "./kube-scheduler-config.js";
 
@@ -395,6 +397,7 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
     const metrics = new ExtenderMetrics();
     metrics.watchAges({ cacheAgeMs: () => 0, demandAgeMs: () => 0 });
     metrics.watchDemand(() => ({ connected: true, lastRefreshAt: 0, lastError: null, staleNodes: 0, staleModels: 0 }));
+    metrics.watchGpus(new AllocationLedger(), defaultConfig, () => EMPTY_DEMAND);
     const exported = new Set(metrics.registry.getMetricsAsArray().map((m) => m.name));
     const known = (name: string) =>
       exported.has(name.replace(/_(bucket|count|sum)$/, "")) || name.startsWith("DCGM_FI_");
@@ -414,6 +417,7 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
         "Latency per verb (p50, p99)",
         "Nodes rejected, by reason",
         "Live-demand staleness",
+        "GPUs allocated vs used per tier",
       ]),
     );
     for (const expr of [...alerts.map((a) => String(a.expr)), ...panelExprs]) {
