@@ -9,12 +9,15 @@ import { join } from "node:path";
 import type { V1Pod } from "@kubernetes/client-node";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Bridge } from "../../src/metrics/bridge/bridge.js";
 import { discoverTargets, parseDiscovery } from "../../src/metrics/bridge/discovery.js";
+import type { BridgeTarget } from "../../src/metrics/bridge/targets.js";
+import { redisKeys } from "../../src/metrics/redis-schema.js";
 import { runCli } from "../cli/run-cli.js";
 import { FakeKubeApi } from "../support/fake-kube-api.js";
 import { v1Pod } from "../support/kube-objects.js";
 import { redisUnavailableReason, testRedisUrl, uniquePrefix } from "../support/redis.js";
-import { deleteKeys, fixture, serveRoutes } from "./support.js";
+import { captureLogger, deleteKeys, fixture, serveRoutes } from "./support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tierfit-discovery-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,5 +103,37 @@ describe.skipIf(url === null)("bridge --discover against the API server", () => 
 
     // Neither --scrape nor --discover: a usage error.
     expect((await runCli(["bridge", "--once", "--redis", url!, "--prefix", prefix])).code).toBe(1);
+  });
+
+  it("keeps scraping what it found last while the API server does not answer, and scrapes a listed URL once", async () => {
+    const log = captureLogger();
+    const found = { url: `${server.url}/metrics`, node: "gpu-a" };
+    const missing = `${server.url}/missing`;
+    const answers: (() => Promise<BridgeTarget[]>)[] = [
+      async () => [found, { url: missing, node: "gpu-b" }],
+      async () => {
+        throw new Error("HTTP 503: the API server is restarting");
+      },
+    ];
+    const bridge = new Bridge({
+      targets: [
+        { url: found.url, node: null },
+        { url: `${server.url}/missing`, node: null },
+      ],
+      discover: () => answers.shift()!(),
+      redis,
+      keys: redisKeys(prefix),
+      config: { telemetryTtlSeconds: 600, historyTtlSeconds: 3600, historyLength: 100, historySampleSeconds: 60 },
+      logger: log.logger,
+      scrapeTimeoutMs: 2000,
+    });
+    // `missing` is listed and discovered: scraped once, as listed.
+    const first = await bridge.runRound();
+    expect([first.scraped, first.failed.map((f) => f.url)]).toEqual([[found.url], [missing]]);
+    const second = await bridge.runRound();
+    expect([second.scraped, second.failed.map((f) => f.url)]).toEqual([[found.url], [missing]]);
+    expect(log.lines.some((l) => l.msg === "discovering scrape targets failed; scraping those found last time")).toBe(
+      true,
+    );
   });
 });
