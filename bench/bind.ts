@@ -10,6 +10,10 @@
  * ms, p99 <y> ms` (R counts everything tierfit sent, its lists and watches included).
  *
  * Run: `npm run bench -- bind`, or `node dist/bench/bind.js [N]`.
+ *
+ * The API server is the test suite's fake (test/support), imported rather than copied: one fake
+ * for tests and bench. It belongs in a folder both share; the move waits for the DRA work that
+ * is extending the fake now.
  */
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";

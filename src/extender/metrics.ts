@@ -4,6 +4,9 @@
  */
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { AllocationLedger } from "../cluster/ledger.js";
+import type { TierfitConfig } from "../config/schema.js";
+import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
 import { TIERFIT_VERSION } from "../version.js";
 import type { DemandStatus } from "./ports.js";
 
@@ -40,7 +43,7 @@ export class ExtenderMetrics {
     }).set({ version: TIERFIT_VERSION, nodejs: process.version }, 1);
     this.bindFailures = new Counter({
       name: "tierfit_extender_bind_failures_total",
-      help: "Binds that failed, by reason (malformed: the request did not decode; error: any other, unless the bind path names it).",
+      help: "Binds that failed, by reason: the API call's failure (conflict, not-found, forbidden, timeout, server-error, refused, unreachable), a refusal before any write (cache-incomplete, pod-recreated, other-scheduler, already-bound, pod-deleting, invalid-pod, unsettled, node-unknown, does-not-fit, standalone), malformed (the request did not decode) or error (a bug).",
       labelNames: ["reason"],
       registers,
     });
@@ -95,6 +98,37 @@ export class ExtenderMetrics {
     });
   }
 
+  /**
+   * GPUs per isolation tier, read from the ledger and the live-demand snapshot when scraped:
+   * how many there are, how many are allocated (a shared device counts by the share of its
+   * memory allocated), and how many are busy (the sum of utilisation over devices whose
+   * telemetry is fresh; a tier none of whose nodes report utilisation has no `used` series).
+   */
+  watchGpus(ledger: AllocationLedger, config: () => TierfitConfig, demand: () => DemandSnapshot): void {
+    const gpus = (name: string, help: string, of: (tiers: Map<string, GpuFigures>) => Map<string, number>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["tier"],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const [tier, value] of of(gpusByTier(ledger, config(), demand()))) this.set({ tier }, value);
+        },
+      });
+    gpus("tierfit_gpus", "GPUs in tierfit's cluster cache, by isolation tier.", (t) => figure(t, "total"));
+    gpus(
+      "tierfit_gpus_allocated",
+      "GPUs allocated in tierfit's ledger, by isolation tier (a shared device counts by its allocated share of memory).",
+      (t) => figure(t, "allocated"),
+    );
+    gpus(
+      "tierfit_gpus_used",
+      "GPUs busy by live telemetry (sum of utilisation 0..1 over devices with fresh telemetry), by isolation tier.",
+      (t) => figure(t, "used"),
+    );
+  }
+
   /** Redis connectivity and how many live-demand entries are stale (their signal is neutral). */
   watchDemand(status: () => DemandStatus): void {
     new Gauge({
@@ -126,4 +160,37 @@ export class ExtenderMetrics {
   recordConfigReload(ok: boolean): void {
     this.configReloads.inc({ result: ok ? "success" : "failure" });
   }
+}
+
+interface GpuFigures {
+  total: number;
+  allocated: number;
+  /** null while no device of the tier reports utilisation. */
+  used: number | null;
+}
+
+function gpusByTier(ledger: AllocationLedger, config: TierfitConfig, demand: DemandSnapshot): Map<string, GpuFigures> {
+  const out = new Map<string, GpuFigures>(config.tiers.map((t) => [t.name, { total: 0, allocated: 0, used: null }]));
+  for (const state of ledger.nodes()) {
+    const tier = config.tiers[state.view.tier]?.name ?? String(state.view.tier);
+    const f = out.get(tier) ?? { total: 0, allocated: 0, used: null };
+    out.set(tier, f);
+    for (const d of state.devices) {
+      f.total++;
+      if (d.capacityUnits > 0) f.allocated += (d.capacityUnits - d.freeUnits) / d.capacityUnits;
+    }
+    const telemetry = demand.nodes.get(state.view.name);
+    if (telemetry === undefined || telemetry.stale) continue;
+    for (const d of telemetry.devices) if (d.util !== null) f.used = (f.used ?? 0) + d.util;
+  }
+  return out;
+}
+
+function figure(tiers: Map<string, GpuFigures>, key: keyof GpuFigures): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [tier, f] of tiers) {
+    const value = f[key];
+    if (value !== null) out.set(tier, value);
+  }
+  return out;
 }

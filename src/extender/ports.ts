@@ -42,7 +42,22 @@ export interface BindTarget {
  */
 export type BindResult =
   | { readonly kind: "bound" }
-  | { readonly kind: "refused" | "stale" | "in-doubt"; readonly reason: string };
+  | { readonly kind: "refused" | "stale" | "in-doubt"; readonly reason: string; readonly cause: ApiFailure };
+
+/**
+ * What went wrong in an API call, as a short fixed word (the bind-failures counter's reason):
+ * conflict (409: the pod changed or is bound elsewhere), not-found (404), forbidden (401, 403),
+ * timeout (no answer in kube.apiTimeoutMs, 408, 504), server-error (other 5xx), refused (any other
+ * 4xx), unreachable (no HTTP answer at all: refused, reset or unresolved connection).
+ */
+export type ApiFailure =
+  | "conflict"
+  | "not-found"
+  | "forbidden"
+  | "timeout"
+  | "server-error"
+  | "refused"
+  | "unreachable";
 
 export interface Binder {
   /** Creates the Binding, carrying the device assignment, in one write; never rejects for an API failure. */

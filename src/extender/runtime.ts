@@ -78,6 +78,7 @@ export function createRuntime(deps: ExtenderDeps): ExtenderRuntime {
     },
   });
   if (deps.demandStatus) metrics.watchDemand(deps.demandStatus);
+  if (cache) metrics.watchGpus(cache.ledger, deps.config, deps.demand);
   return {
     deps,
     metrics,

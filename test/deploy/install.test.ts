@@ -13,9 +13,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { DEFAULT_PORT } from "../../src/cli/commands/serve.js";
+import { AllocationLedger } from "../../src/cluster/ledger.js";
 import { defaultConfig, parseConfig } from "../../src/config/load.js";
 import { DEFAULT_ADMIN_PORT } from "../../src/extender/admin-app.js";
 import { ExtenderMetrics } from "../../src/extender/metrics.js";
+import { parseDiscovery } from "../../src/metrics/bridge/discovery.js";
+import { buildTargets } from "../../src/metrics/bridge/targets.js";
+import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
 import { validateKubeObject } from "./kube-models.js";
 import { type KubeSchedulerConfiguration, kubeSchedulerConfigurationSchema } from "./kube-scheduler-config.js";
 
@@ -284,6 +288,9 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
         .flatMap((b) => b.subjects.map((s: Manifest) => `${b.metadata.namespace ?? "*"}:${s.namespace}/${s.name}`));
     expect(boundTo("ClusterRole", "tierfit")).toEqual([`*:tierfit-system/${accountOf("tierfit")}`]);
     expect(boundTo("ClusterRole", "tierfit-requeue")).toEqual([`*:tierfit-system/${accountOf("tierfit")}`]);
+    // The bridge only lists pods, to discover its scrape targets by label.
+    expect(grantsOf("tierfit-bridge")).toEqual({ pods: ["list"] });
+    expect(boundTo("ClusterRole", "tierfit-bridge")).toEqual([`*:tierfit-system/${accountOf("tierfit-bridge")}`]);
     const scheduler = `tierfit-system/${accountOf("tierfit-scheduler")}`;
     expect(boundTo("ClusterRole", "system:kube-scheduler")).toEqual([`*:${scheduler}`]);
     expect(boundTo("ClusterRole", "system:volume-scheduler")).toEqual([`*:${scheduler}`]);
@@ -383,6 +390,31 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
     expect(bridge.command.at(-2)).toContain('"$@"');
   });
 
+  it("the bridge's targets: DISCOVER rules and SCRAPE URLs the bridge accepts, each passed only when set", () => {
+    const targets = find(production, "ConfigMap", "tierfit-bridge-targets").data;
+    const words = (text: string) => text.split(/\s+/).filter((w) => w !== "");
+    const rules = words(targets.DISCOVER).map(parseDiscovery);
+    expect(rules.map((r) => r.selector)).toEqual(["app=nvidia-dcgm-exporter", "app.kubernetes.io/name=vllm"]);
+    expect(buildTargets(words(targets.SCRAPE), [])).toEqual([]);
+    // The container's shell line, run with printf in place of the bridge: the arguments it gets.
+    const command: string = containerOf(find(production, "Deployment", "tierfit-bridge"), "bridge").command.at(-2);
+    const argsWith = (env: Record<string, string>) =>
+      spawnSync("sh", ["-c", command.replace("exec node bin/tierfit.js", "printf '%s\\n'"), "bridge"], {
+        env: { PATH: process.env.PATH, INTERVAL: "15s", ...env },
+        encoding: "utf8",
+      }).stdout.split("\n");
+    const shipped = argsWith({ DISCOVER: targets.DISCOVER, SCRAPE: targets.SCRAPE });
+    expect(shipped).not.toContain("--scrape");
+    expect(shipped.slice(shipped.indexOf("--discover"), -1)).toEqual(["--discover", ...words(targets.DISCOVER)]);
+    const listed = argsWith({ DISCOVER: "", SCRAPE: "http://a:1/metrics http://b:2/metrics" });
+    expect(listed.slice(listed.indexOf("--scrape"), -1)).toEqual([
+      "--scrape",
+      "http://a:1/metrics",
+      "http://b:2/metrics",
+    ]);
+    expect(listed).not.toContain("--discover");
+  });
+
   it("monitoring scrapes the admin Service and queries only metrics tierfit exports (or DCGM's)", () => {
     const objects = rendered.monitoring;
     const monitor = find(objects, "ServiceMonitor", "tierfit");
@@ -395,6 +427,7 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
     const metrics = new ExtenderMetrics();
     metrics.watchAges({ cacheAgeMs: () => 0, demandAgeMs: () => 0 });
     metrics.watchDemand(() => ({ connected: true, lastRefreshAt: 0, lastError: null, staleNodes: 0, staleModels: 0 }));
+    metrics.watchGpus(new AllocationLedger(), defaultConfig, () => EMPTY_DEMAND);
     const exported = new Set(metrics.registry.getMetricsAsArray().map((m) => m.name));
     const known = (name: string) =>
       exported.has(name.replace(/_(bucket|count|sum)$/, "")) || name.startsWith("DCGM_FI_");
@@ -414,6 +447,7 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
         "Latency per verb (p50, p99)",
         "Nodes rejected, by reason",
         "Live-demand staleness",
+        "GPUs allocated vs used per tier",
       ]),
     );
     for (const expr of [...alerts.map((a) => String(a.expr)), ...panelExprs]) {

@@ -145,6 +145,7 @@ describe("bind", () => {
       async bind() {
         return {
           kind: "refused",
+          cause: "forbidden",
           reason:
             'binding default/llm-0 to node-a failed: pods "llm-0" is forbidden: User "system:serviceaccount:kube-system:tierfit" cannot create pods/binding',
         };
@@ -165,7 +166,7 @@ describe("bind", () => {
     const unknown = "binding pod default/llm-0 to node node-a failed: no answer from the API server within 2000 ms";
     const doubtful: Binder = {
       async bind() {
-        return { kind: "in-doubt", reason: unknown };
+        return { kind: "in-doubt", reason: unknown, cause: "timeout" };
       },
     };
     const d = makeHarness({
@@ -184,7 +185,7 @@ describe("bind", () => {
 
   it("reads the pod afresh and checks again when the API server says it changed since it was read", async () => {
     const reads: boolean[] = [];
-    const results: BindResult[] = [{ kind: "stale", reason: "the pod changed" }, { kind: "bound" }];
+    const results: BindResult[] = [{ kind: "stale", reason: "the pod changed", cause: "conflict" }, { kind: "bound" }];
     const targets: BindTarget[] = [];
     const h = makeHarness({
       nodes: [gpuNode({ name: "node-a", tier: "sandboxed" })],

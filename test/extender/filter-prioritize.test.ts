@@ -143,6 +143,16 @@ describe("prioritize", () => {
     expect((res.json as { Host: string; Score: number }[]).find((r) => r.Host === "node-a")?.Score).toBeGreaterThan(0);
   });
 
+  it("scores every node 0 (a 200, logged as an error) while the cache is incomplete: scheduling goes on", async () => {
+    const h = makeHarness({ nodes: NODES, synced: false, missing: ["node informer has not completed its first list"] });
+    const res = await h.post("prioritize", { Pod: POD, Nodes: null, NodeNames: NAMES });
+    expect(res).toEqual({ status: 200, json: NAMES.map((Host) => ({ Host, Score: 0 })) });
+    expect(h.logs.filter((l) => l.verb === "prioritize").at(-1)).toMatchObject({
+      outcome: "error",
+      error: "tierfit's cluster cache is not complete yet (node informer has not completed its first list)",
+    });
+  });
+
   it("reuses filter's decision when asked about exactly the nodes filter passed, and scores afresh otherwise", async () => {
     const h = cluster();
     await h.post("filter", { Pod: POD, NodeNames: NAMES });

@@ -7,6 +7,7 @@ import { buildExtenderApp } from "../../src/extender/app.js";
 import { ExtenderMetrics } from "../../src/extender/metrics.js";
 import { createRuntime, type ExtenderDeps } from "../../src/extender/runtime.js";
 import { EMPTY_DEMAND } from "../../src/scoring/demand-snapshot.js";
+import { demandSnapshot, nodeTelemetry } from "../support/core-builders.js";
 import { makeHarness, NOW, occupy } from "./harness.js";
 import { gpuNode, gpuPod } from "./objects.js";
 
@@ -110,7 +111,7 @@ describe("process metrics, build info and bind failures", () => {
     await h.post("bind", { PodName: "llm-0", PodNamespace: "default", Node: 7 });
     await h.post("bind", { PodName: "llm-0", PodNamespace: "default", PodUID: "uid-llm-0", Node: "node-a" });
     const lines = (await h.admin.inject({ url: "/metrics" })).body.split("\n");
-    expect(lines).toContain('tierfit_extender_bind_failures_total{reason="error"} 1');
+    expect(lines).toContain('tierfit_extender_bind_failures_total{reason="not-found"} 1');
     expect(lines).toContain('tierfit_extender_bind_failures_total{reason="malformed"} 1');
     expect(lines.filter((l) => l.startsWith("tierfit_extender_bind_failures_total{"))).toHaveLength(2);
   });
@@ -228,5 +229,37 @@ describe("the extender listener", () => {
         `no route GET ${url}; tierfit serves POST /filter, /prioritize, /bind, /preempt`,
       ]);
     }
+  });
+});
+
+describe("GPUs per isolation tier", () => {
+  it("exports GPUs in the cache, allocated by the ledger and busy by fresh telemetry, per tier", async () => {
+    const h = makeHarness({
+      nodes: [
+        gpuNode({ name: "node-a", gpus: 2, memoryMiB: 40960, tier: "sandboxed" }),
+        gpuNode({ name: "node-b", gpus: 4, memoryMiB: 15360, product: "Tesla-T4", tier: "shared-kernel" }),
+      ],
+      demand: () =>
+        demandSnapshot(NOW, [
+          nodeTelemetry("node-a", [0.5, 0.25], NOW),
+          nodeTelemetry("node-b", [1, 1, 1, 1], NOW, true),
+        ]),
+    });
+    occupy(h, "default/half", "node-a", [{ index: 0, gib: 20 }]);
+    occupy(h, "default/whole", "node-a", [{ index: 1, gib: 40 }]);
+    const lines = (await h.admin.inject({ url: "/metrics" })).body.split("\n");
+    const series = (name: string) => lines.filter((l) => l.startsWith(`${name}{`)).sort();
+    expect(series("tierfit_gpus")).toEqual([
+      'tierfit_gpus{tier="hypervisor"} 0',
+      'tierfit_gpus{tier="sandboxed"} 2',
+      'tierfit_gpus{tier="shared-kernel"} 4',
+    ]);
+    expect(series("tierfit_gpus_allocated")).toEqual([
+      'tierfit_gpus_allocated{tier="hypervisor"} 0',
+      'tierfit_gpus_allocated{tier="sandboxed"} 1.5',
+      'tierfit_gpus_allocated{tier="shared-kernel"} 0',
+    ]);
+    // node-b's telemetry is stale: no `used` for its tier rather than a made-up 0.
+    expect(series("tierfit_gpus_used")).toEqual(['tierfit_gpus_used{tier="sandboxed"} 0.75']);
   });
 });

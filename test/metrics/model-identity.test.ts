@@ -13,6 +13,8 @@ import { podModel } from "../../src/cluster/pod-model.js";
 import { defaultConfig, parseConfig } from "../../src/config/load.js";
 import { runCli } from "../cli/run-cli.js";
 import { freePort } from "../setup/redis.js";
+import { FakeKubeApi } from "../support/fake-kube-api.js";
+import { v1Pod } from "../support/kube-objects.js";
 import { redisUnavailableReason, testRedisUrl, uniquePrefix } from "../support/redis.js";
 import { deleteKeys, fixture, serveRoutes } from "./support.js";
 
@@ -90,6 +92,41 @@ describe.skipIf(url === null)("a `/` model name, end to end through Redis", () =
     const table = await runCli(["demand", "show", "-c", config, "--prefix", prefix, "--pods", pods]);
     expect(table.stdout).toContain(`${MODEL}  yes     chat/aliased-0, chat/annotated-0`);
     expect(table.stdout).toContain("llama-3-8b                        NO      chat/unaliased-0");
+  });
+
+  it("demand show --kubeconfig reads the pods from the API server and links them the same way", async () => {
+    const api = await FakeKubeApi.start();
+    try {
+      api.putPod(v1Pod({ name: "annotated-0", namespace: "chat", annotations: { "tierfit.io/model": MODEL } }));
+      api.putPod(v1Pod({ name: "aliased-0", namespace: "chat", model: "llama-31-8b" }));
+      api.putPod(v1Pod({ name: "unaliased-0", namespace: "chat", model: "llama-3-8b" }));
+      api.putPod(v1Pod({ name: "no-model-0", namespace: "chat" }));
+      const kubeconfig = join(dir, "kubeconfig");
+      writeFileSync(kubeconfig, api.kubeConfig().exportConfig());
+      const config = join(dir, "aliases.yaml");
+      writeFileSync(config, `demand:\n  modelAliases:\n    llama-31-8b: ${MODEL}\nredis:\n  url: ${url}\n`);
+      const b = await runCli(["bridge", "--once", "--scrape", `${server.url}/vllm`, "-c", config, "--prefix", prefix]);
+      expect(b.code).toBe(0);
+      const show = ["demand", "show", "-c", config, "--prefix", prefix, "--kubeconfig", kubeconfig];
+      const json = await runCli([...show, "-o", "json"]);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout).pods).toEqual({
+        linked: { [MODEL]: ["chat/aliased-0", "chat/annotated-0"] },
+        withoutDemand: { "llama-3-8b": ["chat/unaliased-0"] },
+      });
+      expect(api.recorded("GET", /^\/api\/v1\/pods$/)).toHaveLength(1);
+
+      // The API server failing is an unreachable dependency (exit 4), said with its words.
+      api.failRequests(1, { method: "GET", path: /^\/api\/v1\/pods$/ }, 403, 'pods is forbidden: User "me"');
+      const denied = await runCli(show);
+      expect(denied.code).toBe(4);
+      expect(denied.stderr).toContain("listing pods from http");
+      expect(denied.stderr).toContain('HTTP 403: pods is forbidden: User "me"');
+      const both = await runCli([...show, "--pods", kubeconfig]);
+      expect(both.code).toBe(1);
+    } finally {
+      await api.close();
+    }
   });
 
   it("without REDIS_URL the config's dead redis.url is what fails (exit 4)", async () => {

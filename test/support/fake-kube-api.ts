@@ -359,10 +359,11 @@ export class FakeKubeApi {
   }
 
   private listOrWatch(kind: Kind, query: Record<string, string>, res: ServerResponse | null): Reply | null {
-    if (query.labelSelector) return fail(400, "the fake API server does not support labelSelector");
     let matches: (obj: KubeObject) => boolean;
     try {
-      matches = parseFieldSelector(query.fieldSelector ?? "");
+      const fields = parseFieldSelector(query.fieldSelector ?? "");
+      const labels = parseLabelSelector(query.labelSelector ?? "");
+      matches = (obj) => fields(obj) && labels(obj);
     } catch (err) {
       return fail(400, (err as Error).message);
     }
@@ -504,6 +505,24 @@ export function parseFieldSelector(selector: string): (obj: KubeObject) => boole
       const read = FIELDS[field];
       if (!read) throw new Error(`"${field}" is not a known field selector`);
       return (obj: KubeObject) => (read(obj) === value) === (op !== "!=");
+    });
+  return (obj) => terms.every((t) => t(obj));
+}
+
+/** Equality-based label selectors (`k=v`, `k==v`, `k!=v`, `k`, `!k`); set-based ones are refused. */
+export function parseLabelSelector(selector: string): (obj: KubeObject) => boolean {
+  const terms = selector
+    .split(",")
+    .filter((t) => t !== "")
+    .map((term) => {
+      const m = /^(!?)([A-Za-z0-9./_-]+)(?:(!=|==|=)([A-Za-z0-9._-]*))?$/.exec(term.trim());
+      if (!m) throw new Error(`the fake API server does not support the label selector term "${term}"`);
+      const [, not, key, op, value] = m;
+      return (obj: KubeObject) => {
+        const has = obj.metadata?.labels?.[key];
+        if (op === undefined) return (has !== undefined) !== (not === "!");
+        return (has === value) === (op !== "!=");
+      };
     });
   return (obj) => terms.every((t) => t(obj));
 }

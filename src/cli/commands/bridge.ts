@@ -5,6 +5,7 @@
  * still counts in its model's demand, just not per node.
  */
 import type { Command } from "commander";
+import { TierfitError } from "../../errors.js";
 import type { RedisFlags } from "../../metrics/redis-session.js";
 import { EXIT } from "../exit-codes.js";
 import {
@@ -17,7 +18,9 @@ import {
 } from "../options.js";
 
 interface BridgeOptions extends RedisFlags {
-  readonly scrape: string[];
+  readonly scrape?: string[];
+  readonly discover?: string[];
+  readonly kubeconfig?: string;
   readonly node?: string[];
   readonly interval: string;
   readonly timeout: string;
@@ -44,9 +47,13 @@ async function runBridge(opts: BridgeOptions): Promise<void> {
   const { buildTargets, parseDurationMs } = await import("../../metrics/bridge/targets.js");
   const { unavailable } = await import("../../metrics/redis-client.js");
   const { openRedisSession } = await import("../../metrics/redis-session.js");
-  const targets = buildTargets(opts.scrape, opts.node ?? []);
+  if ((opts.scrape ?? []).length === 0 && (opts.discover ?? []).length === 0) {
+    throw new TierfitError("TF_ERR_USAGE", "nothing to scrape: give --scrape URL… or --discover SELECTOR:PORT…");
+  }
+  const targets = buildTargets(opts.scrape ?? [], opts.node ?? []);
   const intervalMs = parseDurationMs(opts.interval, "--interval");
   const timeoutMs = parseDurationMs(opts.timeout, "--timeout");
+  const discover = opts.discover === undefined ? undefined : await discovery(opts.discover, opts.kubeconfig, timeoutMs);
   const session = await openRedisSession(opts);
   const logger = pino({ name: "tierfit-bridge", level: opts.logLevel }, pino.destination(2));
   const bridge = new Bridge({
@@ -56,6 +63,7 @@ async function runBridge(opts: BridgeOptions): Promise<void> {
     config: session.config.redis,
     logger,
     scrapeTimeoutMs: timeoutMs,
+    discover: discover?.targets,
   });
   try {
     if (opts.once) {
@@ -68,7 +76,7 @@ async function runBridge(opts: BridgeOptions): Promise<void> {
       } else {
         const failed = s.failed.map((f) => `\n  failed: ${f.url}: ${f.error}`).join("");
         process.stdout.write(
-          `scraped ${s.scraped.length} of ${targets.length} targets; wrote ${s.nodes} node(s) and ${s.models} model(s) under ${session.keys.prefix}${failed}\n`,
+          `scraped ${s.scraped.length} of ${s.scraped.length + s.failed.length} targets; wrote ${s.nodes} node(s) and ${s.models} model(s) under ${session.keys.prefix}${failed}\n`,
         );
       }
       // No target answered: the exporters are the unreachable dependency.
@@ -82,7 +90,19 @@ async function runBridge(opts: BridgeOptions): Promise<void> {
     logger.info("bridge stopped");
   } finally {
     session.close();
+    discover?.close();
   }
+}
+
+/** Targets by label selector, listed from the cluster --kubeconfig (or the usual lookup) names. */
+async function discovery(specs: readonly string[], kubeconfig: string | undefined, timeoutMs: number) {
+  const { discoverTargets, parseDiscovery } = await import("../../metrics/bridge/discovery.js");
+  const { loadClusterConfig } = await import("../../extender/cluster-config.js");
+  const { kubeClient } = await import("../../extender/kube/api-client.js");
+  const rules = specs.map(parseDiscovery);
+  const client = kubeClient(loadClusterConfig(kubeconfig), { requestMs: timeoutMs, watchConnectMs: timeoutMs });
+  const list = async (labelSelector: string) => (await client.core.listPodForAllNamespaces({ labelSelector })).items;
+  return { targets: () => discoverTargets(rules, list), close: () => client.close() };
 }
 
 export function registerBridgeCommand(program: Command): void {
@@ -91,7 +111,15 @@ export function registerBridgeCommand(program: Command): void {
     .description(
       "Scrape Prometheus endpoints (DCGM exporter, vLLM, Triton) and write GPU telemetry and model demand to Redis for tierfit to read.",
     )
-    .requiredOption("--scrape <url...>", "metrics endpoints to scrape, e.g. http://10.0.0.7:9400/metrics")
+    .option("--scrape <url...>", "metrics endpoints to scrape, e.g. http://10.0.0.7:9400/metrics")
+    .option(
+      "--discover <selector:port...>",
+      "also scrape every running pod a label selector matches (all namespaces), at its pod IP and on its node, listed again each round, e.g. app=nvidia-dcgm-exporter:9400 or app.kubernetes.io/name=vllm:8000/metrics",
+    )
+    .option(
+      "--kubeconfig <file>",
+      "cluster to discover pods in; default: KUBECONFIG, else ~/.kube/config, else the pod's service account",
+    )
     .option(
       "--node <url=node...>",
       "the Kubernetes node a scraped URL runs on, e.g. http://10.0.0.7:8000/metrics=gpu-node-7 (default: the series' node/Hostname label)",

@@ -52,16 +52,23 @@ async function configSource(
     const config = defaultConfig();
     return { current: () => config, close: () => {} };
   }
-  return watchConfig(opts.config, {
-    onChange() {
+  const { startOnlyChanges } = await import("../../config/start-only.js");
+  let atStart: TierfitConfig | undefined;
+  const source = watchConfig(opts.config, {
+    onChange(config) {
       metrics.recordConfigReload(true);
       logger.info({ config: opts.config }, "config reloaded");
+      for (const change of atStart === undefined ? [] : startOnlyChanges(atStart, config)) {
+        logger.warn({ config: opts.config }, change);
+      }
     },
     onError(err) {
       metrics.recordConfigReload(false);
       logger.error({ config: opts.config, error: err.message }, "config reload failed; keeping the previous config");
     },
   });
+  atStart = source.current();
+  return source;
 }
 
 async function serve(opts: ServeOptions): Promise<void> {

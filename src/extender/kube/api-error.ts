@@ -2,6 +2,8 @@
  * The API server's own words for a failed request. client-node 1.x throws an ApiException whose
  * `body` is the raw response text (a v1 Status); network failures are plain errors.
  */
+import type { ApiFailure } from "../ports.js";
+
 interface ApiExceptionLike {
   readonly code: number;
   readonly body?: unknown;
@@ -9,6 +11,20 @@ interface ApiExceptionLike {
 
 function isApiException(err: unknown): err is ApiExceptionLike {
   return typeof err === "object" && err !== null && typeof (err as { code?: unknown }).code === "number";
+}
+
+/** The bind-failures counter's word for a failed API call (ports.ts ApiFailure). */
+export function apiFailure(err: unknown): ApiFailure {
+  const status = apiStatusCode(err);
+  if (status === null) {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === "ETIMEDOUT" ? "timeout" : "unreachable";
+  }
+  if (status === 409) return "conflict";
+  if (status === 404) return "not-found";
+  if (status === 401 || status === 403) return "forbidden";
+  if (status === 408 || status === 504) return "timeout";
+  return status >= 500 ? "server-error" : "refused";
 }
 
 /** HTTP status of an API failure, or null for a network error. */

@@ -15,8 +15,8 @@ import type { Logger } from "pino";
 import { formatDeviceAnnotation, GPU_DEVICES_ANNOTATION } from "../../cluster/device-annotation.js";
 import type { AllocationLedger } from "../../cluster/ledger.js";
 import type { Allocation } from "../../cluster/types.js";
-import type { Binder, BindResult, BindTarget } from "../ports.js";
-import { apiErrorMessage, apiStatusCode } from "./api-error.js";
+import type { ApiFailure, Binder, BindResult, BindTarget } from "../ports.js";
+import { apiErrorMessage, apiFailure, apiStatusCode } from "./api-error.js";
 import type { Reservation, Reservations } from "./reservations.js";
 
 export function bindingFor(target: BindTarget, allocation: Allocation): V1Binding {
@@ -130,7 +130,8 @@ export class ApiBinder implements Binder {
     } catch (err) {
       const failure = `binding pod ${key} to node ${node} failed: ${apiErrorMessage(err)}`;
       const kind = failureKind(err);
-      if (kind === "not-applied") return { kind: "refused", reason: failure };
+      const cause = apiFailure(err);
+      if (kind === "not-applied") return { kind: "refused", reason: failure, cause };
       if (kind === "unknown" && retry) {
         this.opts.logger.warn(
           { pod: key, node },
@@ -138,25 +139,31 @@ export class ApiBinder implements Binder {
         );
         return this.send(key, binding, node, false);
       }
-      return this.resolve(binding, node, failure, kind);
+      return this.resolve(binding, node, failure, kind, cause);
     }
   }
 
   /** After a conflict or an unknown outcome: the pod as the API server has it now decides. */
-  private async resolve(binding: V1Binding, node: string, failure: string, kind: FailureKind): Promise<BindResult> {
+  private async resolve(
+    binding: V1Binding,
+    node: string,
+    failure: string,
+    kind: FailureKind,
+    cause: ApiFailure,
+  ): Promise<BindResult> {
     let pod: V1Pod | null;
     try {
       pod = await this.readPod(binding);
     } catch (err) {
-      return this.inDoubt(`${failure}; reading the pod back failed too (${apiErrorMessage(err)})`);
+      return this.inDoubt(`${failure}; reading the pod back failed too (${apiErrorMessage(err)})`, cause);
     }
     const decided = decide(binding, node, pod, failure);
     if (decided !== null) return decided;
     if (kind === "conflict") {
       const rv = pod?.metadata?.resourceVersion;
-      return { kind: "stale", reason: `${failure} (the pod changed since it was read: resourceVersion ${rv})` };
+      return { kind: "stale", reason: `${failure} (the pod changed since it was read: resourceVersion ${rv})`, cause };
     }
-    return this.inDoubt(failure);
+    return this.inDoubt(failure, cause);
   }
 
   /** At the end of the grace, or for a bound pod the informer never showed: bound there, or released. */
@@ -166,9 +173,17 @@ export class ApiBinder implements Binder {
       pod = await this.readPod(binding);
     } catch (err) {
       // Releasing now could hand out devices the pod holds: kept, and asked again on the next round.
-      return { kind: "in-doubt", reason: `cannot read pod ${key} to settle its reservation: ${apiErrorMessage(err)}` };
+      const reason = `cannot read pod ${key} to settle its reservation: ${apiErrorMessage(err)}`;
+      return { kind: "in-doubt", reason, cause: apiFailure(err) };
     }
-    return decide(binding, node, pod, `pod ${key}`) ?? { kind: "refused", reason: `pod ${key} is not bound` };
+    // The Binding's own outcome was never shown: as good as unanswered.
+    return (
+      decide(binding, node, pod, `pod ${key}`) ?? {
+        kind: "refused",
+        reason: `pod ${key} is not bound`,
+        cause: "timeout",
+      }
+    );
   }
 
   private async readPod(binding: V1Binding): Promise<V1Pod | null> {
@@ -181,24 +196,27 @@ export class ApiBinder implements Binder {
     }
   }
 
-  private inDoubt(failure: string): BindResult {
+  private inDoubt(failure: string, cause: ApiFailure): BindResult {
     const seconds = Math.ceil(this.opts.graceMs / 1000);
     return {
       kind: "in-doubt",
+      cause,
       reason: `${failure}; the API server has not shown whether the pod was bound, so its devices stay reserved until it does (at most ${seconds} s)`,
     };
   }
 }
 
-/** bound / refused from the pod's current state; null while it is unbound (and not going away). */
+/**
+ * bound / refused from the pod's current state; null while it is unbound (and not going away).
+ * A pod gone is not-found; recreated, bound elsewhere or being deleted, a conflict.
+ */
 function decide(binding: V1Binding, node: string, pod: V1Pod | null, failure: string): BindResult | null {
-  if (pod === null) return { kind: "refused", reason: `${failure}; the pod no longer exists` };
-  if (pod.metadata?.uid !== binding.metadata?.uid) {
-    return { kind: "refused", reason: `${failure}; the pod was recreated (UID ${pod.metadata?.uid})` };
-  }
+  if (pod === null) return { kind: "refused", reason: `${failure}; the pod no longer exists`, cause: "not-found" };
+  const refused = (why: string): BindResult => ({ kind: "refused", reason: `${failure}; ${why}`, cause: "conflict" });
+  if (pod.metadata?.uid !== binding.metadata?.uid) return refused(`the pod was recreated (UID ${pod.metadata?.uid})`);
   const on = pod.spec?.nodeName;
   if (on === node) return BOUND;
-  if (on) return { kind: "refused", reason: `${failure}; the pod is bound to node ${on}` };
-  if (pod.metadata?.deletionTimestamp) return { kind: "refused", reason: `${failure}; the pod is being deleted` };
+  if (on) return refused(`the pod is bound to node ${on}`);
+  if (pod.metadata?.deletionTimestamp) return refused("the pod is being deleted");
   return null;
 }

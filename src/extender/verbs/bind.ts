@@ -13,7 +13,8 @@ import { TierfitError } from "../../errors.js";
 import { makeContext } from "../../scoring/context.js";
 import { allocationFor } from "../../scoring/runner.js";
 import { explainBinding } from "../explain.js";
-import type { BindResult } from "../ports.js";
+import { apiFailure } from "../kube/api-error.js";
+import type { ApiFailure, BindResult } from "../ports.js";
 import type { ExtenderRuntime, KubePorts } from "../runtime.js";
 import { decodeBindingArgs, type ExtenderBindingArgs, MalformedRequestError } from "../wire.js";
 import { errorInBody, ok, readPod, rejected, type VerbReply } from "./reply.js";
@@ -34,40 +35,72 @@ interface PodToBind {
   readonly request: PodRequest;
 }
 
+/**
+ * Why a bind failed, as tierfit_extender_bind_failures_total's reason: the API call's failure,
+ * or a fixed word for each refusal before any write (the message says the rest).
+ */
+export type BindFailureReason =
+  | ApiFailure
+  | "standalone"
+  | "cache-incomplete"
+  | "pod-recreated"
+  | "other-scheduler"
+  | "already-bound"
+  | "pod-deleting"
+  | "invalid-pod"
+  | "unsettled"
+  | "node-unknown"
+  | "does-not-fit";
+
+interface Failure {
+  readonly reason: BindFailureReason;
+  readonly message: string;
+}
+
+const failure = (reason: BindFailureReason, message: string): Failure => ({ reason, message });
+
 /** The pod as the API server has it (`fresh`: read from it, not the informer), if tierfit may bind it; else why not. */
 async function podToBind(
   kube: KubePorts,
   args: ExtenderBindingArgs,
   config: TierfitConfig,
   fresh: boolean,
-): Promise<PodToBind | string> {
+): Promise<PodToBind | Failure> {
   const key = `${args.PodNamespace}/${args.PodName}`;
   let pod: V1Pod | null;
   try {
     pod = await kube.podSource.getPod(args.PodNamespace, args.PodName, fresh);
   } catch (err) {
-    return `cannot bind ${key}: reading the pod from the API server failed: ${message(err)}`;
+    return failure(apiFailure(err), `cannot bind ${key}: reading the pod from the API server failed: ${message(err)}`);
   }
-  if (pod === null) return `cannot bind ${key}: the pod does not exist (deleted before it could be bound)`;
+  if (pod === null) {
+    return failure("not-found", `cannot bind ${key}: the pod does not exist (deleted before it could be bound)`);
+  }
   const uid = pod.metadata?.uid ?? "";
   if (args.PodUID !== "" && uid !== args.PodUID) {
-    return `cannot bind ${key}: the scheduler bound UID ${args.PodUID}, but the pod now has UID ${uid} (it was recreated)`;
+    return failure(
+      "pod-recreated",
+      `cannot bind ${key}: the scheduler bound UID ${args.PodUID}, but the pod now has UID ${uid} (it was recreated)`,
+    );
   }
   const scheduler = pod.spec?.schedulerName || DEFAULT_SCHEDULER;
   const ours = config.kube.schedulerNames;
   if (!ours.includes(scheduler)) {
-    return (
+    return failure(
+      "other-scheduler",
       `cannot bind ${key}: its schedulerName is "${scheduler}", and tierfit binds only pods of the scheduler ` +
-      `profiles that use it (kube.schedulerNames: ${ours.join(", ")})`
+        `profiles that use it (kube.schedulerNames: ${ours.join(", ")})`,
     );
   }
-  if (pod.spec?.nodeName) return `cannot bind ${key}: the pod is already bound to node ${pod.spec.nodeName}`;
-  if (pod.metadata?.deletionTimestamp) return `cannot bind ${key}: the pod is being deleted`;
+  if (pod.spec?.nodeName) {
+    return failure("already-bound", `cannot bind ${key}: the pod is already bound to node ${pod.spec.nodeName}`);
+  }
+  if (pod.metadata?.deletionTimestamp) return failure("pod-deleting", `cannot bind ${key}: the pod is being deleted`);
   try {
     return { object: pod, request: readPod(pod, config) };
   } catch (err) {
     if (err instanceof TierfitError || err instanceof MalformedRequestError)
-      return `cannot bind ${key}: ${err.message}`;
+      return failure("invalid-pod", `cannot bind ${key}: ${err.message}`);
     throw err;
   }
 }
@@ -82,20 +115,23 @@ export async function bindVerb(rt: ExtenderRuntime, body: unknown): Promise<Verb
   }
   const key = `${args.PodNamespace}/${args.PodName}`;
   const log: Record<string, unknown> = { pod: key, node: args.Node };
-  const fail = (msg: string) => errorInBody({ Error: msg }, msg, log);
+  const fail = (f: Failure): VerbReply => ({ ...errorInBody({ Error: f.message }, f.message, log), failure: f.reason });
   const kube = rt.deps.kube;
-  if (kube === null) return fail(STANDALONE_BIND_ERROR);
+  if (kube === null) return fail(failure("standalone", STANDALONE_BIND_ERROR));
   if (!kube.cache.synced()) {
-    return fail(`cannot bind ${key}: tierfit's cluster cache is not complete yet (${kube.cache.missing().join("; ")})`);
+    const missing = kube.cache.missing().join("; ");
+    return fail(
+      failure("cache-incomplete", `cannot bind ${key}: tierfit's cluster cache is not complete yet (${missing})`),
+    );
   }
 
   const config = rt.deps.config();
   // A second attempt only when the API server says the pod changed since it was read.
   for (let attempt = 0; ; attempt++) {
     const pod = await podToBind(kube, args, config, attempt > 0);
-    if (typeof pod === "string") return fail(pod);
+    if ("reason" in pod) return fail(pod);
     const placed = await place(rt, kube, args, config, pod);
-    if (typeof placed === "string") return fail(placed);
+    if ("reason" in placed) return fail(placed);
     const { result, allocation, now } = placed;
     if (result.kind === "bound") {
       rt.deps.onPlaced?.(pod.request, allocation, now);
@@ -106,7 +142,7 @@ export async function bindVerb(rt: ExtenderRuntime, body: unknown): Promise<Verb
     }
     // In doubt, the devices stay reserved until the API server shows what became of the Binding.
     if (result.kind !== "in-doubt") kube.cache.ledger.release(pod.request.key);
-    if (result.kind !== "stale" || attempt > 0) return fail(result.reason);
+    if (result.kind !== "stale" || attempt > 0) return fail(failure(result.cause, result.reason));
   }
 }
 
@@ -117,24 +153,27 @@ async function place(
   args: ExtenderBindingArgs,
   config: TierfitConfig,
   pod: PodToBind,
-): Promise<{ result: BindResult; allocation: Allocation; now: number } | string> {
+): Promise<{ result: BindResult; allocation: Allocation; now: number } | Failure> {
   const key = pod.request.key;
   // Synchronous from here to assign(): the reservation is atomic with respect to other requests.
   const ledger = kube.cache.ledger;
   const held = ledger.allocation(key);
   if (held !== undefined) {
-    return (
+    return failure(
+      "unsettled",
       `cannot bind ${key}: an earlier bind of this pod to node ${held.node} is not settled yet ` +
-      "(the API server has not shown whether it applied); its devices stay reserved until it does"
+        "(the API server has not shown whether it applied); its devices stay reserved until it does",
     );
   }
   const state = ledger.node(args.Node);
-  if (state === undefined) return `cannot bind ${key} to ${args.Node}: node not in tierfit's cache yet`;
+  if (state === undefined) {
+    return failure("node-unknown", `cannot bind ${key} to ${args.Node}: node not in tierfit's cache yet`);
+  }
   const now = rt.deps.now();
   const chosen = allocationFor(pod.request, state, makeContext(config, { demand: rt.deps.demand(), now }));
-  if ("reason" in chosen) return `cannot bind ${key} to ${args.Node}: ${chosen.reason}`;
+  if ("reason" in chosen) return failure("does-not-fit", `cannot bind ${key} to ${args.Node}: ${chosen.reason}`);
   const refused = ledger.assign(chosen);
-  if (refused !== null) return `cannot bind ${key} to ${args.Node}: ${refused.reason}`;
+  if (refused !== null) return failure("does-not-fit", `cannot bind ${key} to ${args.Node}: ${refused.reason}`);
   const target = {
     podName: args.PodName,
     podNamespace: args.PodNamespace,

@@ -2,7 +2,10 @@
  * POST /prioritize: ExtenderArgs → HostPriorityList, one entry per input node in input order,
  * integer scores 0..MaxExtenderPriority (nodes the core rejected, or does not know, score 0).
  * A HostPriorityList has no Error field, so errors are a non-200 (kube-scheduler ignores
- * prioritize errors and schedules on its own scores).
+ * prioritize errors and schedules on its own scores). While tierfit's cache is incomplete the
+ * answer is every node at 0: to kube-scheduler the same as an ignored error (no score from this
+ * extender, scheduling goes on; schedule_one.go prioritizeNodes), but a 200, since the caller did
+ * nothing wrong; the log line and the error outcome say why.
  */
 import { TierfitError } from "../../errors.js";
 import { priorityItem, priorityListJson } from "../reply-json.js";
@@ -30,6 +33,10 @@ export function prioritizeVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     ev = evaluate(rt, args, true);
   } catch (err) {
     if (err instanceof MalformedRequestError) return rejected(400, err.message, log);
+    if (err instanceof TierfitError && err.code === "TF_ERR_UNAVAILABLE") {
+      const neutral = priorityListJson(names.map((host) => priorityItem(host, 0)));
+      return { status: 200, body: neutral, outcome: "error", log: { ...log, error: err.message } };
+    }
     if (err instanceof StandaloneNamesError || err instanceof TierfitError) {
       return rejected(400, err.message, log, undefined, "error");
     }

@@ -20,6 +20,8 @@ export type FetchText = (url: string, timeoutMs: number) => Promise<string>;
 
 export interface BridgeOptions {
   readonly targets: readonly BridgeTarget[];
+  /** Targets found afresh each round (discovery.ts); a URL listed in `targets` as well is scraped once. */
+  readonly discover?: () => Promise<readonly BridgeTarget[]>;
   readonly redis: Redis;
   readonly keys: RedisKeys;
   readonly config: Pick<
@@ -56,6 +58,8 @@ export class Bridge {
   private readonly uuidIndex: UuidIndex = new Map();
   private readonly lastHistoryAt = new Map<string, number>();
   private readonly warned = new Set<string>();
+  /** What discovery found last; kept for a round in which the API server does not answer. */
+  private discovered: readonly BridgeTarget[] = [];
   private readonly now: () => number;
   private readonly fetchText: FetchText;
   private timer: NodeJS.Timeout | null = null;
@@ -70,13 +74,14 @@ export class Bridge {
   /** One round: scrape every target, write what came back. Never throws for a target's failure. */
   async runRound(): Promise<RoundSummary> {
     const at = this.now();
-    const results = await Promise.allSettled(this.opts.targets.map((t) => this.scrape(t)));
+    const targets = await this.targets();
+    const results = await Promise.allSettled(targets.map((t) => this.scrape(t)));
     const loads: ServerLoad[] = [];
     const devices: DeviceReading[] = [];
     const scraped: string[] = [];
     const failed: { url: string; error: string }[] = [];
     results.forEach((r, i) => {
-      const target = this.opts.targets[i];
+      const target = targets[i];
       if (r.status === "rejected") {
         const error = (r.reason as Error).message;
         failed.push({ url: target.url, error });
@@ -149,6 +154,21 @@ export class Bridge {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.inFlight) await this.inFlight.catch(() => {});
+  }
+
+  /** The listed targets, then those discovered that are not listed. */
+  private async targets(): Promise<readonly BridgeTarget[]> {
+    if (this.opts.discover === undefined) return this.opts.targets;
+    try {
+      this.discovered = await this.opts.discover();
+    } catch (err) {
+      this.opts.logger.warn(
+        { err: (err as Error).message, kept: this.discovered.length },
+        "discovering scrape targets failed; scraping those found last time",
+      );
+    }
+    const listed = new Set(this.opts.targets.map((t) => t.url));
+    return [...this.opts.targets, ...this.discovered.filter((t) => !listed.has(t.url))];
   }
 
   private async scrape(target: BridgeTarget) {

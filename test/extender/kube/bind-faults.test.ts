@@ -11,6 +11,7 @@ import { configSchema, type TierfitConfig } from "../../../src/config/schema.js"
 import { buildExtenderApp } from "../../../src/extender/app.js";
 import { type KubeCluster, startKubeCluster } from "../../../src/extender/kube/index.js";
 import { REQUEUE_ANNOTATION } from "../../../src/extender/kube/requeue.js";
+import { ExtenderMetrics } from "../../../src/extender/metrics.js";
 import { EMPTY_DEMAND } from "../../../src/scoring/demand-snapshot.js";
 import { FakeKubeApi, type Fault } from "../../support/fake-kube-api.js";
 import { v1Node, v1Pod } from "../../support/kube-objects.js";
@@ -49,12 +50,14 @@ async function stack(setup: (api: FakeKubeApi) => void = () => {}) {
     backoff: FAST_BACKOFF,
     settleCheckMs: 20,
   });
+  const metrics = new ExtenderMetrics();
   app = buildExtenderApp({
     config: () => config,
     demand: () => EMPTY_DEMAND,
     now: () => Date.now(),
     kube: cluster,
     logger,
+    metrics,
   });
   const fake = api;
   const bind = async (namespace: string, node: string): Promise<string> => {
@@ -64,7 +67,12 @@ async function stack(setup: (api: FakeKubeApi) => void = () => {}) {
     expect(res.statusCode).toBe(200);
     return (res.json() as { Error: string }).Error;
   };
-  return { api: fake, cluster, app, lines, bind };
+  /** tierfit_extender_bind_failures_total by reason. */
+  const failures = async () => {
+    const metric = await metrics.bindFailures.get();
+    return Object.fromEntries(metric.values.map((v) => [v.labels.reason, v.value]));
+  };
+  return { api: fake, cluster, app, lines, bind, failures };
 }
 
 /** The ledger holds exactly what the API server says is bound, and no device twice. */
@@ -130,6 +138,7 @@ describe("bind through API faults", () => {
     expect(await s.bind("team-b", "gpu-a")).toMatch(/GPU/);
     expect(await s.bind("team-a", "gpu-b")).toMatch(/an earlier bind of this pod to node gpu-a is not settled yet/);
     expect(s.cluster.cache.ledger.allocation("team-a/llm-0")?.node).toBe("gpu-a");
+    expect(await s.failures()).toEqual({ timeout: 1, "does-not-fit": 1, unsettled: 1 });
     // The grace ends: the API server shows the pod unbound, so the device is released.
     await waitFor(
       "the reservation to be released",

@@ -113,6 +113,7 @@ describe("binder", () => {
     const rvNow = api.pod("ml", "train-0")!.metadata!.resourceVersion!;
     expect(await cluster.binder.bind(target(uid, rvNow), allocation([{ index: 1, units: 1 }]))).toEqual({
       kind: "refused",
+      cause: "conflict",
       reason:
         'binding pod ml/train-0 to node gpu-a failed: HTTP 409: Operation cannot be fulfilled on pods/binding "train-0": pod train-0 is already assigned to node "gpu-b"; the pod is bound to node gpu-b',
     });
@@ -132,6 +133,26 @@ describe("binder", () => {
     expect(result.kind).toBe("stale");
     expect(result.kind !== "bound" && result.reason).toMatch(/ResourceVersion in precondition: \d+/);
     expect(api.pod("ml", "train-0")!.spec!.nodeName).toBeUndefined();
+  });
+
+  it("names what went wrong as a fixed word: forbidden, not-found, server-error, unreachable", async () => {
+    const { api, cluster, uid, rv } = await setup();
+    const binding = { method: "POST", path: /\/binding$/ };
+    const causeOf = async () => {
+      const r = await cluster.binder.bind(target(uid, rv), allocation([]));
+      return r.kind === "bound" ? r.kind : [r.kind, r.cause];
+    };
+    api.failRequests(1, binding, 403, 'pods "train-0" is forbidden');
+    expect(await causeOf()).toEqual(["refused", "forbidden"]);
+    api.failRequests(1, binding, 404, 'namespaces "ml" not found');
+    expect(await causeOf()).toEqual(["refused", "not-found"]);
+    api.failRequests(1, binding, 422, "Binding is invalid");
+    expect(await causeOf()).toEqual(["refused", "refused"]);
+    // A 5xx, twice (the Binding is sent once more), and the pod read back unbound: in doubt.
+    api.failRequests(2, binding, 500, "etcdserver: request timed out");
+    expect(await causeOf()).toEqual(["in-doubt", "server-error"]);
+    api.inject(2, binding, { kind: "reset" });
+    expect(await causeOf()).toEqual(["in-doubt", "unreachable"]);
   });
 
   it("reuses kept-alive connections: 30 reads and 30 binds go over the one the lists opened", async () => {
