@@ -300,12 +300,23 @@ export class AllocationLedger {
   }
 }
 
-/** NodeState.freeUnitsDesc and the GPU it describes, when every GPU has the same product and a known memory size. */
+/**
+ * NodeState.freeUnitsDesc and the GPU it describes, when every GPU has the same product and a
+ * known memory size and is taken by memory alone (no replicas, MIG slices or passthrough).
+ */
 function alikeGpus(view: NodeView, devices: readonly DeviceState[]) {
   const first = view.gpus[0];
   const alike =
     first !== undefined &&
-    view.gpus.every((g) => g.memoryMiB > 0 && g.memoryMiB === first.memoryMiB && g.product === first.product);
+    view.passthrough !== true &&
+    view.gpus.every(
+      (g) =>
+        g.memoryMiB > 0 &&
+        g.memoryMiB === first.memoryMiB &&
+        g.product === first.product &&
+        g.replicas === undefined &&
+        g.migProfile === undefined,
+    );
   // The same keys either way, in one order: every snapshot has one shape for the hot loops.
   return {
     freeUnitsDesc: alike ? freeUnitsDesc(devices) : undefined,
