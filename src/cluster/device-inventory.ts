@@ -31,14 +31,18 @@ export function nodeDevices(
   config: TierfitConfig,
   at: string,
 ): NodeDevices {
-  const passthrough = config.gpu.passthrough.nodeLabels.some((entry) => labelMatches(node.labels, entry));
+  const pgpus = node.count(config.gpu.passthrough.resourceName);
+  const passthrough = pgpus > 0 || config.gpu.passthrough.nodeLabels.some((entry) => labelMatches(node.labels, entry));
   if (draGpus !== undefined && draGpus.length > 0) return { ...fromDra(draGpus, config), passthrough };
   const gfd = readGfdLabels(node.labels, config, at);
-  const pgpus = node.count(config.gpu.passthrough.resourceName);
   const units = pgpus > 0 ? pgpus : node.count(config.gpu.resourceName);
   const resource = pgpus > 0 ? config.gpu.passthrough.resourceName : config.gpu.resourceName;
-  if (gfd === null) return { ...fromConfig(node.labels, units, resource, config), passthrough };
-  return { ...fromGfd(gfd, units, resource, node, config, at), passthrough };
+  const found =
+    gfd === null ? fromConfig(node.labels, units, resource, config) : fromGfd(gfd, units, resource, node, config, at);
+  // Devices advertised as nvidia.com/pgpu go only to pods that request it, as kube-scheduler counts them.
+  const gpus =
+    pgpus > 0 ? found.gpus.map((g) => (g.migProfile ? g : { ...g, passthroughResource: true as const })) : found.gpus;
+  return { gpus, source: found.source, passthrough };
 }
 
 function fromDra(draGpus: readonly DraGpu[], config: TierfitConfig): Omit<NodeDevices, "passthrough"> {

@@ -117,6 +117,7 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
       .map((p) => p.trim())
       .filter((p) => p !== ""),
     ...(exclusive && gpuCount > 0 ? { exclusive: true } : {}),
+    ...(gpus[0]?.name === config.gpu.passthrough.resourceName ? { passthroughResource: true as const } : {}),
     ...(migProfile === undefined ? {} : { migProfile }),
     ...(draClaims.length > 0 ? { draClaims } : {}),
   };

@@ -29,6 +29,8 @@ export interface GpuDevice {
   readonly replicas?: number;
   /** MIG profile (`3g.40gb`) when the device is a MIG slice, requested as `nvidia.com/mig-<profile>`. */
   readonly migProfile?: string;
+  /** Advertised as gpu.passthrough.resourceName (`nvidia.com/pgpu`): only pods requesting that take it. */
+  readonly passthroughResource?: true;
   /** `<pool>/<device>` in the DRA driver's ResourceSlices, for nodes whose devices come from DRA. */
   readonly draDevice?: string;
 }
@@ -91,6 +93,8 @@ export interface PodRequest {
   readonly gpuProducts: readonly string[];
   /** Takes whole physical GPUs that no other pod holds, not even one of its tenant (GPU passthrough). */
   readonly exclusive?: boolean;
+  /** It requests gpu.passthrough.resourceName (`nvidia.com/pgpu`), which only passthrough nodes advertise. */
+  readonly passthroughResource?: true;
   /** The MIG profile each of its GPUs must be (it requests `nvidia.com/mig-<profile>`). */
   readonly migProfile?: string;
   /**

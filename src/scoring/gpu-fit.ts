@@ -15,9 +15,16 @@ import { plural } from "./format.js";
 import { blockingOccupants, deviceOpenOnNode } from "./tenancy.js";
 import type { Rejection } from "./types.js";
 
-/** Whether the pod accepts this device's product (an empty list accepts any) and kind (MIG profile or none). */
+/**
+ * Whether the pod accepts this device's product (an empty list accepts any) and the device is of
+ * the resource the pod requests (the same MIG profile or none; passthrough `nvidia.com/pgpu` or not).
+ */
 export function productAllowed(pod: PodRequest, gpu: GpuDevice): boolean {
-  return gpu.migProfile === pod.migProfile && acceptsProduct(pod, gpu.product);
+  return (
+    gpu.migProfile === pod.migProfile &&
+    gpu.passthroughResource === pod.passthroughResource &&
+    acceptsProduct(pod, gpu.product)
+  );
 }
 
 /** Whether the pod takes whole physical GPUs no other pod holds: its own runtime's rule or the node's. */
@@ -27,7 +34,13 @@ export function takesWholeGpus(pod: PodRequest, node: NodeState): boolean {
 
 /** Whether placing the pod on this device needs the device-kind rules of deviceUnits. */
 export function needsKindRules(pod: PodRequest, gpu: GpuDevice, whole: boolean): boolean {
-  return whole || pod.migProfile !== undefined || gpu.migProfile !== undefined || gpu.replicas !== undefined;
+  return (
+    whole ||
+    pod.migProfile !== undefined ||
+    gpu.migProfile !== undefined ||
+    gpu.replicas !== undefined ||
+    gpu.passthroughResource !== undefined
+  );
 }
 
 /**
@@ -134,6 +147,18 @@ export function gpuShortfall(pod: PodRequest, node: NodeState, config: TierfitCo
     else largestFree = Math.max(largestFree, device.freeUnits);
   }
   if (allowed < need) {
+    const ofKind = gpus.filter(
+      (g) => g.migProfile === pod.migProfile && g.passthroughResource === pod.passthroughResource,
+    ).length;
+    if (ofKind < need) {
+      const kind = pod.passthroughResource ? config.gpu.passthrough.resourceName : config.gpu.resourceName;
+      const others = gpus.some((g) => g.migProfile !== undefined)
+        ? "; its other devices are MIG slices"
+        : gpus.some((g) => g.passthroughResource)
+          ? `; its GPUs are passed through whole (${config.gpu.passthrough.resourceName})`
+          : "";
+      return reject(`node has ${ofKind} ${kind}; pod needs ${need}${others}`, true);
+    }
     const products = [...new Set(gpus.map((g) => g.product))].join(", ");
     return reject(
       `pod accepts GPU products ${pod.gpuProducts.join(", ")}; node has ${products} (${allowed} accepted, needs ${need})`,
@@ -148,10 +173,13 @@ export function gpuShortfall(pod: PodRequest, node: NodeState, config: TierfitCo
       true,
     );
   }
-  const what = requestText(pod, memoryMiB);
+  const replicas = gpus.find((g) => g.replicas !== undefined)?.replicas;
+  const what =
+    replicas === undefined
+      ? requestText(pod, memoryMiB)
+      : `one replica (1/${replicas} of a GPU${memoryMiB > 0 ? `, ${formatUnits(Math.floor((memoryMiB * 1000) / replicas))}` : ""})`;
   const where = need === 1 ? "on one GPU" : `on each of ${need} GPUs`;
   if (bigEnough < need) {
-    const replicas = gpus.find((g) => g.replicas !== undefined)?.replicas;
     const unit = replicas === undefined ? "GPU" : `replica (1/${replicas} of a GPU, shared by the device plugin)`;
     return reject(`needs ${what} ${where}; the largest ${unit} here has ${formatUnits(largest)}`, true);
   }
@@ -172,7 +200,8 @@ function kindShortfall(pod: PodRequest, node: NodeState, whole: boolean): Reject
   let free = 0;
   for (let i = 0; i < node.devices.length; i++) {
     const gpu = node.view.gpus[i];
-    if (gpu.migProfile !== pod.migProfile || (whole && gpu.replicas !== undefined)) continue;
+    if (gpu.migProfile !== pod.migProfile || gpu.passthroughResource !== pod.passthroughResource) continue;
+    if (whole && gpu.replicas !== undefined) continue;
     kind++;
     if (deviceHasRoom(pod, node, i)) free++;
   }
@@ -187,7 +216,10 @@ function kindShortfall(pod: PodRequest, node: NodeState, whole: boolean): Reject
     reason: `needs ${plural(need, what)}${why}; ${text}`,
     unresolvable,
   });
-  if (kind < need) return reason(`node has ${kind === 0 ? "none" : kind}`, true);
+  if (kind < need) {
+    // Too few GPUs of the pod's resource at all: the general check names the resource.
+    return pod.migProfile === undefined ? null : reason(`node has ${kind === 0 ? "none" : kind}`, true);
+  }
   if (free < need) return reason(`${free} of ${kind} ${free === 1 ? "is" : "are"} free`, false);
   return null;
 }
