@@ -61,6 +61,30 @@ describe("isolationBreach", () => {
   });
 });
 
+describe("isolationBreach for passthrough and replicas", () => {
+  it("counts any other pod, even of the pod's own tenant, on a GPU a passthrough pod takes", () => {
+    const held = nodeState({ name: "n", gpus: [{ memoryMiB: 81920, occupants: [{ tenant: "a", milli: 100 }] }] });
+    const pod = podRequest({ tenant: "a", gpuCount: 1 });
+    expect(isolationBreach(pod, held, on([0]), tiers)).toBeNull();
+    expect(isolationBreach({ ...pod, exclusive: true }, held, on([0]), tiers)).toEqual({
+      weakNode: false,
+      foreignNeighbours: 0,
+      passthroughNeighbours: 1,
+    });
+  });
+
+  it("on a node of device-plugin replicas, counts another tenant on any of its GPUs", () => {
+    const base = nodeState({
+      name: "n",
+      gpus: [{ memoryMiB: 81920, occupants: [{ tenant: "b", milli: 250 }] }, { memoryMiB: 81920 }],
+    });
+    const replicated = { ...base, view: { ...base.view, gpus: base.view.gpus.map((g) => ({ ...g, replicas: 4 })) } };
+    const pod = podRequest({ tenant: "a", gpuCount: 1 });
+    expect(isolationBreach(pod, base, on([1]), tiers)).toBeNull();
+    expect(isolationBreach(pod, replicated, on([1]), tiers)?.foreignNeighbours).toBe(1);
+  });
+});
+
 describe("the mixed-tiers scenario", () => {
   const loaded = loadScenario("config/scenarios/mixed-tiers.yaml");
   if (loaded.kind !== "synthetic") throw new Error("mixed-tiers is a synthetic scenario");
