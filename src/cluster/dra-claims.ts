@@ -61,6 +61,7 @@ export function claimAllocation(
     tier: 0,
     milliCpu: 0,
     memoryBytes: 0,
+    pods: 0,
     devices: devices.sort((a, b) => a.index - b.index),
   };
 }

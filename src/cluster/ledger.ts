@@ -165,7 +165,7 @@ export class AllocationLedger {
       requested: {
         milliCpu: r.milliCpu + alloc.milliCpu,
         memoryBytes: r.memoryBytes + alloc.memoryBytes,
-        pods: r.pods + 1,
+        pods: r.pods + (alloc.pods ?? 1),
       },
       version: ++this.#clock,
       freeUnitsDesc: state.freeUnitsDesc && freeUnitsDesc(devices),
@@ -260,7 +260,7 @@ export class AllocationLedger {
       const a = this.#allocations.get(key)!;
       milliCpu += a.milliCpu;
       memoryBytes += a.memoryBytes;
-      pods++;
+      pods += a.pods ?? 1;
       for (const d of a.devices) {
         const device = devices[d.index];
         if (!device) continue; // a device the node no longer has: listed by conflicts()

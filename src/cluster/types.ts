@@ -168,4 +168,6 @@ export interface Allocation {
   readonly milliCpu: number;
   readonly memoryBytes: number;
   readonly devices: readonly DeviceAssignment[];
+  /** Pod slots it takes: 1, or 0 for a ResourceClaim's devices (its pod is counted on its own). */
+  readonly pods?: 0 | 1;
 }
