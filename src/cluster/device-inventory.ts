@@ -69,7 +69,13 @@ function fromConfig(
   const memoryMiB = config.gpu.productMemoryMiB[product] ?? 0;
   const gpus = range(count).map((index) => ({ index, product, memoryMiB }));
   const memory = memoryMiB > 0 ? `${memoryMiB} MiB each from gpu.productMemoryMiB` : "memory unknown";
-  return { gpus, source: { kind: "config", detail: `${count} × ${resource}, product ${product}, ${memory}` } };
+  return {
+    gpus,
+    source: {
+      kind: "config",
+      detail: `no DRA slices or GFD labels: ${count} × ${resource}, product ${product}, ${memory}`,
+    },
+  };
 }
 
 function fromGfd(
@@ -106,7 +112,8 @@ function fromGfd(
     }
     notes.push(`${slices} MIG ${mig.profile} slices`);
   }
-  if (gfd.migStrategy === "single") notes.push("MIG single strategy: each unit is a slice");
+  if (gfd.migStrategy === "single" && product.includes("-MIG-"))
+    notes.push("MIG single strategy: each unit is a slice");
   const memory =
     gfd.memoryMiB !== null
       ? `${memoryMiB} MiB per GPU`

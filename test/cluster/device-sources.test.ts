@@ -73,7 +73,7 @@ describe("GPU Feature Discovery with time-slicing replicas", () => {
     expect(view.deviceSource).toEqual({
       kind: "gfd",
       detail:
-        "GPU Feature Discovery labels: 8 GPUs × 4 time-slicing replicas, MIG single strategy: each unit is a slice, product NVIDIA-A100-SXM4-80GB, 81920 MiB per GPU",
+        "GPU Feature Discovery labels: 8 GPUs × 4 time-slicing replicas, product NVIDIA-A100-SXM4-80GB, 81920 MiB per GPU",
     });
   });
 
