@@ -34,8 +34,8 @@ export function nodeDevices(
   const pgpus = node.count(config.gpu.passthrough.resourceName);
   const passthrough = pgpus > 0 || config.gpu.passthrough.nodeLabels.some((entry) => labelMatches(node.labels, entry));
   if (draGpus !== undefined && draGpus.length > 0) return { ...fromDra(draGpus, config), passthrough };
-  const gfd = readGfdLabels(node.labels, config, at);
   const units = pgpus > 0 ? pgpus : node.count(config.gpu.resourceName);
+  const gfd = readGfdLabels(node.labels, config, at);
   const resource = pgpus > 0 ? config.gpu.passthrough.resourceName : config.gpu.resourceName;
   const found =
     gfd === null ? fromConfig(node.labels, units, resource, config) : fromGfd(gfd, units, resource, node, config, at);

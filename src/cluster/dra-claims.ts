@@ -13,9 +13,15 @@ import { arrayAt, boundedAt, isObject, objectAt, optionalStringAt } from "./v1-f
 
 const BYTES_PER_MIB = 1024 * 1024;
 
-/** The ledger key of a claim's allocation: in its namespace, apart from any pod's name. */
+const CLAIM_MARK = "/resourceclaim:";
+
+/** The ledger key of a claim's allocation: in its namespace, apart from any pod's name (which has no colon). */
 export function claimKey(namespace: string, name: string): string {
-  return `${namespace}/resourceclaim:${name}`;
+  return `${namespace}${CLAIM_MARK}${name}`;
+}
+
+export function isClaimKey(key: string): boolean {
+  return key.includes(CLAIM_MARK);
 }
 
 /**

@@ -65,6 +65,8 @@ export interface ExplainInput {
   /** resource.k8s.io/v1 ResourceSlices and ResourceClaims, for nodes and pods using DRA. */
   readonly resourceSlices?: readonly unknown[];
   readonly resourceClaims?: readonly unknown[];
+  /** Add each node's devices and their source to the explanation. */
+  readonly showDevices?: boolean;
   /** When the decision is made (ms since the epoch; default: the demand snapshot's time): live demand ages against it. */
   readonly now?: number;
 }
@@ -101,7 +103,7 @@ export function explainPlacement(input: ExplainInput): ExplainResult {
       config: input.config,
       now,
       notes,
-      devices: cluster.nodes.map(explainDevices),
+      devices: input.showDevices ? cluster.nodes.map(explainDevices) : undefined,
     }),
   };
 }

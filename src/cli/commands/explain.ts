@@ -15,6 +15,7 @@ interface ExplainOptions {
   resourceSlices?: string;
   resourceClaims?: string;
   example?: string;
+  devices?: boolean;
   /** true: --redis without a URL. */
   redis?: string | true;
   prefix?: string;
@@ -41,9 +42,9 @@ Times are ISO-8601 strings or ms since the epoch. "util" is 0..1 (null = not rep
 older than demand.staleAfterSeconds at takenAt counts as missing (see demand.onStale). All model
 fields but "ts" are optional. Without --demand no live data is known.
 
-With neither --pod nor --nodes, the shipped example in config/examples is explained; --example
-NAME explains one of config/examples/devices (dra, gfd-replicas, mig, passthrough), whose output
-lists each node's devices and where they came from.`;
+With neither --pod nor --nodes, the shipped example in config/examples is explained.
+--example NAME explains one of config/examples/devices (dra, gfd-replicas, mig, passthrough)
+and lists each node's devices, where they came from and what holds them (as --devices does).`;
 
 export function registerExplainCommand(program: Command): void {
   program
@@ -66,6 +67,7 @@ export function registerExplainCommand(program: Command): void {
       "--resource-claims <file>",
       "resource.k8s.io/v1 ResourceClaims: allocated ones hold devices, the pod's give its request",
     )
+    .option("--devices", "also list every node's GPU devices, where they came from and what holds them")
     .option(
       "--example <name>",
       `explain a shipped device example instead (${DEVICE_EXAMPLES.join(", ")}): one per source of GPU devices`,
@@ -96,6 +98,7 @@ async function explain(opts: ExplainOptions): Promise<void> {
     podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
     resourceSlices: files.resourceSlices ? loadKubeObjects(files.resourceSlices) : [],
     resourceClaims: files.resourceClaims ? loadKubeObjects(files.resourceClaims) : [],
+    showDevices: opts.devices === true || opts.example !== undefined,
     demand,
     // As of the demand snapshot, so its entries age as they would have then; now without one.
     now: demand.takenAt > 0 ? demand.takenAt : Date.now(),

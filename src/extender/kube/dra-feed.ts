@@ -70,6 +70,11 @@ export class DraFeed {
     this.applyClaims();
   }
 
+  /** Nodes arrived: claims allocated on them can be counted now. */
+  nodesChanged(): void {
+    if (this.claims.size > 0) this.applyClaims();
+  }
+
   private slicesChanged(): void {
     const before = this.gpus;
     try {

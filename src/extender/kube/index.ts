@@ -99,8 +99,16 @@ export async function startKubeCluster(
     path: "/api/v1/nodes",
     list: () => api.listNode(),
     handlers: {
-      onList: (items) => feed.listNodes(items),
-      onUpsert: (node) => feed.upsertNode(node),
+      onList: (items) => {
+        feed.listNodes(items);
+        dra.nodesChanged();
+      },
+      onUpsert: (node) => {
+        const known = ledger.node(node.metadata?.name ?? "") !== undefined;
+        feed.upsertNode(node);
+        // Claims on a node not known yet were left out: count them now it is.
+        if (!known) dra.nodesChanged();
+      },
       onDelete: (node) => feed.deleteNode(node),
     },
   });

@@ -7,6 +7,7 @@
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { GPU_DEVICES_ANNOTATION, parseDeviceAnnotation } from "../../cluster/device-annotation.js";
+import { isClaimKey } from "../../cluster/dra-claims.js";
 import type { DraGpu } from "../../cluster/dra-slices.js";
 import type { AllocationLedger } from "../../cluster/ledger.js";
 import { nodeViewFromV1 } from "../../cluster/node-view.js";
@@ -130,7 +131,8 @@ export class LedgerFeed {
   listPods(pods: readonly V1Pod[]): void {
     const live = pods.filter((p) => p.spec?.nodeName && !isTerminal(p));
     const actions = reconcile({
-      held: [...this.opts.ledger.allocations()].map((a) => a.podKey),
+      // Claims' allocations are the DRA feed's, not pods.
+      held: [...this.opts.ledger.allocations()].map((a) => a.podKey).filter((key) => !isClaimKey(key)),
       listed: new Set(live.map(podKeyOf)),
       reservations: this.opts.reservations.times(),
       now: this.opts.clock(),

@@ -55,6 +55,13 @@ describe("DRA informers", () => {
     expect(units()).toEqual([0, 61079, 0]);
     expect(ledger.node("gpu-dra-01")!.devices[1].occupants.map((o) => o.tenant)).toEqual(["acme"]);
 
+    // A pod relist (after a broken watch) reconciles pods only: the claims' memory stays held.
+    const relists = () => api!.recorded("GET", /^\/api\/v1\/pods$/).filter((r) => r.query.watch === undefined).length;
+    const before = relists();
+    api.breakWatches("pods");
+    await waitFor("the pods relisted", () => relists() > before && cluster!.cache.synced());
+    expect(units()).toEqual([0, 61079, 0]);
+
     // Deallocated (status.allocation cleared), then deleted: the memory comes back.
     api.putResourceClaim({ ...shared, status: {} });
     await waitFor("the shared claim released", () => units()?.[1] === 81559);
