@@ -4,7 +4,10 @@
  * on purpose: a bug there must not hide itself here.
  *  - tier: the node's isolation is weaker than the pod needs;
  *  - sharing: a device the pod takes is held by another tenant's pod, and not both of them run at
- *    a tier that lets tenants share a device (VM isolation).
+ *    a tier that lets tenants share a device. On a node whose GPUs the device plugin shares as
+ *    replicas, every device counts: the plugin, not the scheduler, picks the GPU behind a replica;
+ *  - passthrough: a pod that takes whole GPUs (or any pod on a passthrough node) lands on a
+ *    device any other pod holds, of whatever tenant.
  */
 import type { Allocation, DeviceOccupant, NodeState, PodRequest } from "../../src/cluster/types.js";
 import type { TierConfig } from "../../src/config/schema.js";
@@ -14,6 +17,8 @@ export interface IsolationBreach {
   readonly weakNode: boolean;
   /** Other tenants' pods on the devices the pod takes, where their tiers forbid sharing. */
   readonly foreignNeighbours: number;
+  /** Any other pods on the devices a whole-GPU (passthrough) pod takes. */
+  readonly passthroughNeighbours: number;
 }
 
 /** The pod's breaches if it takes `alloc` on `node` (the node as it was before the placement); null = none. */
@@ -27,16 +32,24 @@ export function isolationBreach(
   const tenant = pod.tenant === "" ? pod.namespace : pod.tenant;
   const podShares = tiers[pod.tier]?.shareDevicesAcrossTenants === true;
   let foreignNeighbours = 0;
-  for (const d of alloc.devices) {
-    const device = node.devices[d.index];
-    if (device === undefined) continue;
+  let passthroughNeighbours = 0;
+  const whole = pod.exclusive === true || node.view.passthrough === true;
+  const replicas = node.view.gpus.some((g) => g.replicas !== undefined);
+  const taken = new Set(alloc.devices.map((d) => d.index));
+  node.devices.forEach((device, index) => {
+    const takes = taken.has(index);
+    if (!takes && !replicas) return;
     for (const o of device.occupants) {
-      if (o.podKey === pod.key || occupantTenant(o) === tenant) continue;
+      if (o.podKey === pod.key) continue;
+      if (takes && whole) passthroughNeighbours++;
+      if (occupantTenant(o) === tenant) continue;
       const bothShare = podShares && tiers[o.tier]?.shareDevicesAcrossTenants === true;
       if (!bothShare) foreignNeighbours++;
     }
-  }
-  return weakNode || foreignNeighbours > 0 ? { weakNode, foreignNeighbours } : null;
+  });
+  return weakNode || foreignNeighbours > 0 || passthroughNeighbours > 0
+    ? { weakNode, foreignNeighbours, passthroughNeighbours }
+    : null;
 }
 
 /** An occupant recorded without a tenant belongs to its namespace (the key's `namespace/` part). */

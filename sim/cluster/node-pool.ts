@@ -22,6 +22,8 @@ export interface NodeGroup {
   readonly gpuMemoryMiB?: number;
   /** Isolation tier (a config tier name), as the node's tierfit.io/isolation-tier label would give it. */
   readonly tier: string;
+  /** GPUs passed through whole to VMs, advertised as the config's gpu.passthrough.resourceName. */
+  readonly passthrough?: boolean;
   /** Allocatable cores, GiB and pods. */
   readonly cpu: number;
   readonly memoryGiB: number;
@@ -38,6 +40,9 @@ export function poolNodeView(group: NodeGroup, index: number, config: TierfitCon
     labels[config.gpu.productLabel] = group.product;
     labels[config.gpu.memoryLabel] = String(memoryMiB);
   }
+  // What the NVIDIA GPU Operator labels a node set up for Kata GPU passthrough with.
+  if (group.passthrough) labels["nvidia.com/gpu.workload.config"] = "vm-passthrough";
+  const kind = group.passthrough ? { passthroughResource: true as const } : {};
   return {
     name,
     labels,
@@ -46,10 +51,11 @@ export function poolNodeView(group: NodeGroup, index: number, config: TierfitCon
       memoryBytes: Math.round(group.memoryGiB * BYTES_PER_GIB),
       pods: group.pods,
     },
-    gpus: Array.from({ length: group.gpus }, (_, i) => ({ index: i, product: group.product, memoryMiB })),
+    gpus: Array.from({ length: group.gpus }, (_, i) => ({ index: i, product: group.product, memoryMiB, ...kind })),
     tier: tierByName(config, group.tier, `node group ${group.name}`, "TF_ERR_CONFIG"),
     tierSource: `label ${tierLabel}=${group.tier}`,
     unschedulable: false,
+    ...(group.passthrough ? { passthrough: true } : {}),
   };
 }
 

@@ -123,7 +123,7 @@ export class SimCluster {
     if (breach !== null) {
       this.#breachingPlacements++;
       if (breach.weakNode) this.#tierBreaches++;
-      this.#sharingBreaches += breach.foreignNeighbours;
+      this.#sharingBreaches += breach.foreignNeighbours + breach.passthroughNeighbours;
     }
     this.#refresh(before.view.name);
     return { node: before.view.name, allocation: alloc, breach };

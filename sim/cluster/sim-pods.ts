@@ -16,7 +16,16 @@ function tierSource(config: TierfitConfig, tier: string): string {
   return `annotation ${config.tierSources.podAnnotation}=${tier}`;
 }
 
-export function syntheticPodRequest(pod: SyntheticPod, config: TierfitConfig): PodRequest {
+/**
+ * `passthroughTiers`: tiers whose pods run in a GPU-passthrough runtime (kata-qemu-nvidia-gpu):
+ * they request nvidia.com/pgpu and take whole GPUs, whatever share the workload drew.
+ */
+export function syntheticPodRequest(
+  pod: SyntheticPod,
+  config: TierfitConfig,
+  passthroughTiers: readonly string[] = [],
+): PodRequest {
+  const passthrough = pod.gpuCount > 0 && passthroughTiers.includes(pod.tier);
   return {
     key: `${pod.tenant}/${pod.name}`,
     namespace: pod.tenant,
@@ -31,6 +40,7 @@ export function syntheticPodRequest(pod: SyntheticPod, config: TierfitConfig): P
     model: null,
     workloadClass: "default",
     gpuProducts: [],
+    ...(passthrough ? { exclusive: true, passthroughResource: true as const } : {}),
   };
 }
 

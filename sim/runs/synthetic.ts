@@ -51,7 +51,7 @@ export function syntheticMix(section: SyntheticSection): TypicalPod[] {
 export function* syntheticTimedPods(workload: SyntheticWorkload, config: TierfitConfig): Generator<TimedPod> {
   for (const pod of syntheticPods(workload)) {
     yield {
-      request: syntheticPodRequest(pod, config),
+      request: syntheticPodRequest(pod, config, workload.passthroughTiers ?? []),
       arrival: pod.arrivalTime,
       runSeconds: pod.durationSeconds,
       giveUpAt: null,

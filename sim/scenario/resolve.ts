@@ -65,6 +65,8 @@ export function resolveScenario(raw: unknown, options: ResolveOptions): { scenar
     case "synthetic": {
       clusterProblems(s.cluster!, config, tier, problems);
       for (const t of Object.keys(s.synthetic!.tierMix)) tier(["synthetic", "tierMix", t], t);
+      for (const [i, t] of (s.synthetic!.passthroughTiers ?? []).entries())
+        tier(["synthetic", "passthroughTiers", i], t);
       if (!Object.values(s.synthetic!.gpuSizeMix).some((w) => (w ?? 0) > 0)) {
         problems.push({ path: ["synthetic", "gpuSizeMix"], message: "needs at least one GPU size with weight > 0" });
       }

@@ -34,6 +34,8 @@ const nodeGroupSchema = z.strictObject({
   product: z.string().min(1).default("NVIDIA-A100-SXM4-80GB"),
   gpuMemoryMiB: z.number().int().positive().optional(),
   tier: z.string().min(1),
+  /** GPUs passed through whole to VMs (NVIDIA Kata passthrough: vm-passthrough label, nvidia.com/pgpu). */
+  passthrough: z.boolean().optional(),
   cpu: positive.default(96),
   memoryGiB: positive.default(768),
   pods: z.number().int().positive().default(110),
@@ -74,6 +76,8 @@ const syntheticSchema = z.strictObject({
   batch: z.strictObject({ meanSize: z.number().min(1).default(1), sigma: z.number().min(0).default(0) }).prefault({}),
   gpuSizeMix: z.partialRecord(z.enum(GPU_SIZES), z.number().min(0)),
   tierMix: z.record(z.string().min(1), z.number().min(0)),
+  /** Tiers whose pods run in a GPU-passthrough runtime (kata-qemu-nvidia-gpu, nvidia.com/pgpu): whole GPUs only. */
+  passthroughTiers: z.array(z.string().min(1)).optional(),
   tenants: z.number().int().min(1),
   meanDurationSeconds: positive,
   milliCpuPerGpu: z.number().min(0).optional(),

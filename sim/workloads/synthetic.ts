@@ -45,6 +45,8 @@ export interface SyntheticWorkload {
   readonly gpuSizeMix: Partial<Record<GpuSize, number>>;
   /** Relative weight of each isolation tier (config tier names). */
   readonly tierMix: Readonly<Record<string, number>>;
+  /** Tiers whose pods take whole GPUs through a passthrough runtime (absent = none). */
+  readonly passthroughTiers?: readonly string[];
   /** Tenants `tenant-00` … are drawn uniformly per batch. */
   readonly tenants: number;
   /** Mean of the exponential time a pod stays. */

@@ -165,7 +165,7 @@ export class AllocationLedger {
       requested: {
         milliCpu: r.milliCpu + alloc.milliCpu,
         memoryBytes: r.memoryBytes + alloc.memoryBytes,
-        pods: r.pods + 1,
+        pods: r.pods + (alloc.pods ?? 1),
       },
       version: ++this.#clock,
       freeUnitsDesc: state.freeUnitsDesc && freeUnitsDesc(devices),
@@ -260,7 +260,7 @@ export class AllocationLedger {
       const a = this.#allocations.get(key)!;
       milliCpu += a.milliCpu;
       memoryBytes += a.memoryBytes;
-      pods++;
+      pods += a.pods ?? 1;
       for (const d of a.devices) {
         const device = devices[d.index];
         if (!device) continue; // a device the node no longer has: listed by conflicts()
@@ -300,12 +300,23 @@ export class AllocationLedger {
   }
 }
 
-/** NodeState.freeUnitsDesc and the GPU it describes, when every GPU has the same product and a known memory size. */
+/**
+ * NodeState.freeUnitsDesc and the GPU it describes, when every GPU has the same product and a
+ * known memory size and is taken by memory alone (no replicas, MIG slices or passthrough).
+ */
 function alikeGpus(view: NodeView, devices: readonly DeviceState[]) {
   const first = view.gpus[0];
   const alike =
     first !== undefined &&
-    view.gpus.every((g) => g.memoryMiB > 0 && g.memoryMiB === first.memoryMiB && g.product === first.product);
+    view.passthrough !== true &&
+    view.gpus.every(
+      (g) =>
+        g.memoryMiB > 0 &&
+        g.memoryMiB === first.memoryMiB &&
+        g.product === first.product &&
+        g.replicas === undefined &&
+        g.migProfile === undefined,
+    );
   // The same keys either way, in one order: every snapshot has one shape for the hot loops.
   return {
     freeUnitsDesc: alike ? freeUnitsDesc(devices) : undefined,

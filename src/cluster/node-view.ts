@@ -1,20 +1,22 @@
 /**
- * A v1 Node → the core's NodeView: allocatable resources, one GpuDevice per allocatable GPU
- * with its memory (GFD label, else the configured default for the product, else 0 = unknown),
- * the isolation tier and why the node has it.
+ * A v1 Node (and the node's GPUs from DRA ResourceSlices, if any) → the core's NodeView:
+ * allocatable resources, its GPU devices and where they came from (device-inventory.ts), the
+ * isolation tier and why the node has it.
  */
 import type { V1Node } from "@kubernetes/client-node";
 import type { TierfitConfig } from "../config/schema.js";
 import { TierfitError } from "../errors.js";
+import { nodeDevices } from "./device-inventory.js";
+import type { DraGpu } from "./dra-slices.js";
 import { MAX_GPUS_PER_NODE, MAX_NAME_LENGTH } from "./limits.js";
 import { parseBytes, parseMilliCpu, parseNanos } from "./quantity.js";
 import { tierByName, tierForRuntimeLabels } from "./tier-match.js";
-import type { GpuDevice, NodeView } from "./types.js";
+import type { NodeView } from "./types.js";
 import { boundedAt, isObject, type JsonObject, objectAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
 
 const NANOS_PER_UNIT = 1_000_000_000n;
 
-export function nodeViewFromV1(node: V1Node, config: TierfitConfig): NodeView {
+export function nodeViewFromV1(node: V1Node, config: TierfitConfig, draGpus?: readonly DraGpu[]): NodeView {
   const raw: unknown = node;
   if (!isObject(raw)) throw new TierfitError("TF_ERR_INPUT", "a node must be a JSON object");
   const meta = objectAt(raw.metadata, "node metadata") ?? {};
@@ -24,11 +26,7 @@ export function nodeViewFromV1(node: V1Node, config: TierfitConfig): NodeView {
   const spec = objectAt(raw.spec, `${at}, spec`) ?? {};
   const resources = nodeResources(raw, at);
 
-  const gpuCount = resources.gpuCount(config.gpu.resourceName);
-  const product = labels[config.gpu.productLabel] ?? "unknown";
-  const memoryMiB = deviceMemoryMiB(labels, product, config, at);
-  const gpus: GpuDevice[] = [];
-  for (let index = 0; index < gpuCount; index++) gpus.push({ index, product, memoryMiB });
+  const devices = nodeDevices({ labels, count: (r) => resources.gpuCount(r) }, draGpus, config, at);
 
   const { tier, tierSource } = nodeTier(labels, config, at);
   const unschedulable = spec.unschedulable;
@@ -43,10 +41,12 @@ export function nodeViewFromV1(node: V1Node, config: TierfitConfig): NodeView {
       memoryBytes: resources.read("memory", parseBytes),
       pods: resources.read("pods", parseBytes),
     },
-    gpus,
+    gpus: devices.gpus,
     tier,
     tierSource,
     unschedulable: unschedulable === true,
+    deviceSource: devices.source,
+    passthrough: devices.passthrough,
   };
 }
 
@@ -91,18 +91,6 @@ function nodeResources(raw: JsonObject, at: string) {
       return Number(count);
     },
   };
-}
-
-function deviceMemoryMiB(labels: Readonly<Record<string, string>>, product: string, config: TierfitConfig, at: string) {
-  const label = labels[config.gpu.memoryLabel];
-  if (label === undefined) return config.gpu.productMemoryMiB[product] ?? 0;
-  if (!/^\d+(\.\d+)?$/.test(label)) {
-    throw new TierfitError(
-      "TF_ERR_INPUT",
-      `${at}, label ${config.gpu.memoryLabel}="${label}" is not a number of MiB (GPU Feature Discovery writes e.g. 81920)`,
-    );
-  }
-  return Number(label);
 }
 
 function nodeTier(labels: Readonly<Record<string, string>>, config: TierfitConfig, at: string) {

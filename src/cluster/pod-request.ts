@@ -10,10 +10,20 @@ import { MODEL_KEY, podModel } from "./pod-model.js";
 import { podRequestedAmounts } from "./pod-resources.js";
 import { nanosToMilli, nanosToNumber, nanosToWhole, parseNanos } from "./quantity.js";
 import { podTenant } from "./tenant.js";
-import { tierByName, tierForRuntimeClass } from "./tier-match.js";
+import { globMatches, tierByName, tierForRuntimeClass } from "./tier-match.js";
 import type { GpuMemoryRequest, PodRequest } from "./types.js";
-import { boundedAt, isObject, objectAt, optionalStringAt, requiredStringAt, stringMapAt } from "./v1-fields.js";
+import {
+  arrayAt,
+  boundedAt,
+  isObject,
+  type JsonObject,
+  objectAt,
+  optionalStringAt,
+  requiredStringAt,
+  stringMapAt,
+} from "./v1-fields.js";
 
+const MIG_RESOURCE_PREFIX = "nvidia.com/mig-";
 export const WORKLOAD_CLASS_LABEL = "tierfit.io/workload-class";
 /** GPU memory per device as a quantity ("20Gi"). */
 export const GPU_MEMORY_ANNOTATION = "tierfit.io/gpu-memory";
@@ -46,9 +56,10 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
   const spec = objectAt(raw.spec, `${at}, spec`) ?? {};
 
   const gpuResource = config.gpu.resourceName;
+  const gpuResources = [gpuResource, config.gpu.passthrough.resourceName, ...migResourcesOf(spec, at)];
   const amounts = podRequestedAmounts(
     spec,
-    [{ name: "cpu" }, { name: "memory" }, { name: gpuResource, whole: true }],
+    [{ name: "cpu" }, { name: "memory" }, ...gpuResources.map((name) => ({ name, whole: true }))],
     at,
   );
   const runtimeClassName = boundedAt(
@@ -56,14 +67,32 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
     MAX_NAME_LENGTH,
     `${at}, spec.runtimeClassName`,
   );
-  const gpuCount = nanosToWhole(amounts.get(gpuResource) ?? 0n);
+  const gpus = gpuResources
+    .map((name) => ({ name, count: nanosToWhole(amounts.get(name) ?? 0n) }))
+    .filter((r) => r.count > 0);
+  if (gpus.length > 1) {
+    throw new TierfitError(
+      "TF_ERR_INPUT",
+      `${at} requests ${gpus.map((r) => r.name).join(" and ")}; tierfit places one kind of GPU per pod`,
+    );
+  }
+  const gpuCount = gpus[0]?.count ?? 0;
   if (gpuCount > MAX_GPUS_PER_POD) {
     throw new TierfitError(
       "TF_ERR_INPUT",
-      `${at} requests ${gpuCount.toLocaleString("en-US")} ${gpuResource}; tierfit places at most ${MAX_GPUS_PER_POD.toLocaleString("en-US")} GPUs per pod (all on one node)`,
+      `${at} requests ${gpuCount.toLocaleString("en-US")} ${gpus[0].name}; tierfit places at most ${MAX_GPUS_PER_POD.toLocaleString("en-US")} GPUs per pod (all on one node)`,
     );
   }
   const { tier, tierSource } = podTier(runtimeClassName, annotations, config, at);
+  const migProfile = gpus[0]?.name.startsWith(MIG_RESOURCE_PREFIX)
+    ? gpus[0].name.slice(MIG_RESOURCE_PREFIX.length)
+    : undefined;
+  const exclusive =
+    gpus[0]?.name === config.gpu.passthrough.resourceName ||
+    config.tiers[tier]?.gpuSharing === "exclusive" ||
+    (runtimeClassName !== undefined &&
+      config.gpu.passthrough.runtimeClasses.some((p) => globMatches(p, runtimeClassName)));
+  const draClaims = claimNames(spec, at);
   const workloadClass = labels[WORKLOAD_CLASS_LABEL];
 
   return {
@@ -87,7 +116,38 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
       .split(",")
       .map((p) => p.trim())
       .filter((p) => p !== ""),
+    ...(exclusive && gpuCount > 0 ? { exclusive: true } : {}),
+    ...(gpus[0]?.name === config.gpu.passthrough.resourceName ? { passthroughResource: true as const } : {}),
+    ...(migProfile === undefined ? {} : { migProfile }),
+    ...(draClaims.length > 0 ? { draClaims } : {}),
   };
+}
+
+/** Extended resources of MIG slices (`nvidia.com/mig-3g.40gb`) any container names. */
+function migResourcesOf(spec: JsonObject, at: string): string[] {
+  const names = new Set<string>();
+  for (const field of ["containers", "initContainers"] as const) {
+    for (const c of arrayAt(spec[field], `${at}, spec.${field}`)) {
+      const resources = isObject(c) && isObject(c.resources) ? c.resources : {};
+      for (const block of [resources.limits, resources.requests]) {
+        if (!isObject(block)) continue;
+        for (const key of Object.keys(block)) if (key.startsWith(MIG_RESOURCE_PREFIX)) names.add(key);
+      }
+    }
+  }
+  if (names.size > 8) throw new TierfitError("TF_ERR_INPUT", `${at} names ${names.size} MIG resources; at most 8`);
+  return [...names].sort();
+}
+
+/** `spec.resourceClaims[].name`: the pod's Dynamic Resource Allocation claims. */
+function claimNames(spec: JsonObject, at: string): string[] {
+  return arrayAt(spec.resourceClaims, `${at}, spec.resourceClaims`).map((c, i) =>
+    boundedAt(
+      requiredStringAt(isObject(c) ? c.name : undefined, `${at}, spec.resourceClaims[${i}].name`),
+      MAX_NAME_LENGTH,
+      `${at}, spec.resourceClaims[${i}].name`,
+    ),
+  );
 }
 
 /** The annotations tierfit reads, each held to MAX_READ_ANNOTATION_LENGTH (they are quoted in reasons). */

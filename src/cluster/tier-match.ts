@@ -33,15 +33,24 @@ export function tierForRuntimeClass(config: TierfitConfig, runtimeClassName: str
   return null;
 }
 
-/** The strongest tier among config.tierSources.runtimeLabels entries this node's labels satisfy. */
+/**
+ * The strongest tier among the tiers' own nodeLabels and config.tierSources.runtimeLabels that
+ * this node's labels satisfy, exactly: a label value no entry names gives no tier.
+ */
 export function tierForRuntimeLabels(
   config: TierfitConfig,
   labels: Readonly<Record<string, string>>,
 ): TierMatch | null {
   let best: TierMatch | null = null;
+  config.tiers.forEach((t, tier) => {
+    for (const entry of t.nodeLabels) {
+      if (!labelMatches(labels, entry)) continue;
+      if (best === null || tier > best.tier) best = { tier, matched: `${entry.label}=${labels[entry.label]}` };
+    }
+  });
   for (const entry of config.tierSources.runtimeLabels) {
+    if (!labelMatches(labels, entry)) continue;
     const value = labels[entry.label];
-    if (value === undefined || (entry.value !== undefined && value !== entry.value)) continue;
     const tier = tierByName(
       config,
       entry.tier,
@@ -51,6 +60,15 @@ export function tierForRuntimeLabels(
     if (best === null || tier > best.tier) best = { tier, matched: `${entry.label}=${value}` };
   }
   return best;
+}
+
+/** Whether the node carries the label (with the value, when one is given). */
+export function labelMatches(
+  labels: Readonly<Record<string, string>>,
+  entry: { readonly label: string; readonly value?: string | undefined },
+): boolean {
+  const value = labels[entry.label];
+  return value !== undefined && (entry.value === undefined || value === entry.value);
 }
 
 /** `*` matches any run of characters (none included); everything else matches itself. */

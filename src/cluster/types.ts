@@ -22,6 +22,24 @@ export interface GpuDevice {
   /** GPU product, e.g. `NVIDIA-A100-SXM4-80GB` (GFD's `nvidia.com/gpu.product`) or `T4` in traces. */
   readonly product: string;
   readonly memoryMiB: number;
+  /**
+   * Replicas of this physical GPU the NVIDIA device plugin advertises (time-slicing or MPS):
+   * each pod's `nvidia.com/gpu` unit is then one equal share of it. Absent = the GPU is one unit.
+   */
+  readonly replicas?: number;
+  /** MIG profile (`3g.40gb`) when the device is a MIG slice, requested as `nvidia.com/mig-<profile>`. */
+  readonly migProfile?: string;
+  /** Advertised as gpu.passthrough.resourceName (`nvidia.com/pgpu`): only pods requesting that take it. */
+  readonly passthroughResource?: true;
+  /** `<pool>/<device>` in the DRA driver's ResourceSlices, for nodes whose devices come from DRA. */
+  readonly draDevice?: string;
+}
+
+/** Where a node's device list came from, in this order of truth. */
+export interface DeviceSource {
+  readonly kind: "dra" | "gfd" | "config";
+  /** What was read, for explanations ("GPU Feature Discovery labels: time-slicing, 4 replicas per GPU"). */
+  readonly detail: string;
 }
 
 /** A node as the core sees it: static facts only; what is allocated lives in the ledger. */
@@ -36,6 +54,10 @@ export interface NodeView {
   readonly tierSource: string;
   /** `spec.unschedulable` (cordoned). */
   readonly unschedulable: boolean;
+  /** Absent = the configured product defaults (views built by the simulator). */
+  readonly deviceSource?: DeviceSource;
+  /** The node's GPUs are only ever given whole to one VM (GPU passthrough, confidential computing). */
+  readonly passthrough?: boolean;
 }
 
 /**
@@ -69,6 +91,17 @@ export interface PodRequest {
   readonly workloadClass: string;
   /** Allowed GPU products; empty = any (the openb trace's gpu_spec). */
   readonly gpuProducts: readonly string[];
+  /** Takes whole physical GPUs that no other pod holds, not even one of its tenant (GPU passthrough). */
+  readonly exclusive?: boolean;
+  /** It requests gpu.passthrough.resourceName (`nvidia.com/pgpu`), which only passthrough nodes advertise. */
+  readonly passthroughResource?: true;
+  /** The MIG profile each of its GPUs must be (it requests `nvidia.com/mig-<profile>`). */
+  readonly migProfile?: string;
+  /**
+   * ResourceClaims the pod's devices come from (`spec.resourceClaims`): the DRA allocator, not
+   * tierfit, picks them, so tierfit judges nodes for such a pod and records no devices.
+   */
+  readonly draClaims?: readonly string[];
 }
 
 /** One pod's hold on one device. */
@@ -141,4 +174,6 @@ export interface Allocation {
   readonly milliCpu: number;
   readonly memoryBytes: number;
   readonly devices: readonly DeviceAssignment[];
+  /** Pod slots it takes: 1, or 0 for a ResourceClaim's devices (its pod is counted on its own). */
+  readonly pods?: 0 | 1;
 }

@@ -16,14 +16,32 @@ export const SIGNAL_NAMES = [
 ] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 
+export const GPU_SHARING_MODES = ["exclusive", "mig", "shared"] as const;
+export type GpuSharingMode = (typeof GPU_SHARING_MODES)[number];
+
 const kubeName = z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, "a lower-case DNS-style name");
+
+const nodeLabelSchema = z.strictObject({
+  label: z.string().min(1),
+  /** Required label value; omitted = the label being present is enough. */
+  value: z.string().optional(),
+});
 
 export const tierSchema = z.strictObject({
   name: kubeName,
   /** RuntimeClass names (or `*` globs such as `kata-*`) that give a pod this tier. */
   runtimeClasses: z.array(z.string().min(1)).default([]),
-  /** Whether pods of different tenants may share one physical GPU at this tier (VM isolation). */
+  /**
+   * How a physical GPU may be shared at this tier: `exclusive` whole GPUs only, shared with no
+   * pod (passthrough into a VM); `mig` across tenants only through MIG slices (hardware
+   * partitions), memory shares of a whole GPU with the pod's own tenant only; `shared` memory
+   * shares (time-slicing, MPS), across tenants only with shareDevicesAcrossTenants.
+   */
+  gpuSharing: z.enum(GPU_SHARING_MODES).default("shared"),
+  /** With gpuSharing `shared`: whether pods of different tenants may share one physical GPU. */
   shareDevicesAcrossTenants: z.boolean().default(false),
+  /** Node labels the runtimes of this tier publish: a node carrying one offers the tier. */
+  nodeLabels: z.array(nodeLabelSchema).default([]),
 });
 
 const runtimeLabelSchema = z.strictObject({
@@ -82,15 +100,45 @@ const weightsSchema = z.strictObject(
   >,
 );
 
-/** Weakest → strongest: what runc gives, a user-space kernel (gVisor), a VM per pod (Kata). */
+/**
+ * Weakest → strongest: what runc gives, a user-space kernel (gVisor), a VM per pod (Kata, Edera).
+ * No default tier shares a GPU's memory across tenants: Kata's NVIDIA GPU support passes whole
+ * GPUs through (gpu.passthrough), and MIG slices are the hardware-isolated way to share.
+ */
 const DEFAULT_TIERS = [
-  { name: "shared-kernel", runtimeClasses: ["runc"], shareDevicesAcrossTenants: false },
-  { name: "sandboxed", runtimeClasses: ["gvisor", "runsc", "gvisor-*"], shareDevicesAcrossTenants: false },
+  {
+    name: "shared-kernel",
+    runtimeClasses: ["runc"],
+    gpuSharing: "shared",
+    shareDevicesAcrossTenants: false,
+    nodeLabels: [],
+  },
+  {
+    name: "sandboxed",
+    runtimeClasses: ["gvisor", "runsc", "gvisor-*"],
+    gpuSharing: "shared",
+    shareDevicesAcrossTenants: false,
+    // GKE Sandbox node pools.
+    nodeLabels: [{ label: "sandbox.gke.io/runtime", value: "gvisor" }],
+  },
   {
     name: "hypervisor",
-    runtimeClasses: ["kata", "kata-*", "kata-qemu", "kata-clh", "kata-fc"],
-    shareDevicesAcrossTenants: true,
+    runtimeClasses: ["kata", "kata-*", "edera"],
+    gpuSharing: "mig",
+    shareDevicesAcrossTenants: false,
+    // Edera nodes; NVIDIA GPU Operator nodes set up for Kata GPU passthrough.
+    nodeLabels: [
+      { label: "runtime", value: "edera" },
+      { label: "nvidia.com/gpu.workload.config", value: "vm-passthrough" },
+    ],
   },
+] satisfies z.input<typeof tierSchema>[];
+
+/** Nodes whose GPUs are only ever given whole to one VM: NVIDIA Kata passthrough, confidential computing. */
+const DEFAULT_PASSTHROUGH_NODE_LABELS = [
+  { label: "nvidia.com/gpu.workload.config", value: "vm-passthrough" },
+  { label: "nvidia.com/cc.mode", value: "on" },
+  { label: "nvidia.com/cc.mode", value: "ppcie" },
 ];
 
 const demandForecastSchema = z.strictObject({
@@ -173,6 +221,19 @@ export const configSchema = z.strictObject({
       productLabel: z.string().default("nvidia.com/gpu.product"),
       /** Per-device memory by product, used when a node has no memory label. */
       productMemoryMiB: z.record(z.string(), z.number().int().positive()).default({ ...DEFAULT_PRODUCT_MEMORY_MIB }),
+      /** GPUs passed whole into a VM (NVIDIA's Kata GPU support, confidential computing). */
+      passthrough: z
+        .strictObject({
+          /** RuntimeClass names or globs whose pods take whole physical GPUs, shared with no pod. */
+          runtimeClasses: z.array(z.string().min(1)).default(["kata-qemu-nvidia-gpu", "kata-qemu-nvidia-gpu-*"]),
+          /** Extended resource passthrough nodes advertise; a pod requesting it is exclusive too. */
+          resourceName: z.string().min(1).default("nvidia.com/pgpu"),
+          /** Node labels marking nodes whose GPUs are only given whole; any match is enough. */
+          nodeLabels: z.array(nodeLabelSchema).default(DEFAULT_PASSTHROUGH_NODE_LABELS.map((l) => ({ ...l }))),
+        })
+        .prefault({}),
+      /** DRA driver whose ResourceSlices list GPUs (NVIDIA's: gpu.nvidia.com). */
+      draDriver: z.string().min(1).default("gpu.nvidia.com"),
     })
     .prefault({}),
   workloadClasses: z

@@ -18,6 +18,7 @@ export function crossFieldProblems(config: TierfitConfig): Problem[] {
   return [
     ...uniqueTierNames(config),
     ...runtimeClassesInOneTier(config),
+    ...crossTenantSharingIsShared(config),
     ...runtimeLabelTiersExist(config),
     ...expressionCompiles(config),
     ...someWeightAboveZero(config),
@@ -60,6 +61,20 @@ function runtimeClassesInOneTier(config: TierfitConfig): Problem[] {
     });
   });
   return problems;
+}
+
+/** Only memory shares can cross tenants by config: an exclusive tier shares nothing, a MIG tier shares slices. */
+function crossTenantSharingIsShared(config: TierfitConfig): Problem[] {
+  return list(config.tiers).flatMap((tier, i) => {
+    const t = tier as { gpuSharing?: unknown; shareDevicesAcrossTenants?: unknown } | null;
+    if (t?.shareDevicesAcrossTenants !== true || t.gpuSharing === undefined || t.gpuSharing === "shared") return [];
+    return [
+      {
+        path: ["tiers", i, "shareDevicesAcrossTenants"],
+        message: `only a tier with gpuSharing "shared" can share GPU memory across tenants; this tier's gpuSharing is "${String(t.gpuSharing)}"`,
+      },
+    ];
+  });
 }
 
 function runtimeLabelTiersExist(config: TierfitConfig): Problem[] {

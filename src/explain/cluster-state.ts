@@ -6,6 +6,8 @@
  */
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import { GPU_DEVICES_ANNOTATION, parseDeviceAnnotation } from "../cluster/device-annotation.js";
+import { claimAllocation } from "../cluster/dra-claims.js";
+import { draGpusByNode } from "../cluster/dra-slices.js";
 import { formatUnits } from "../cluster/gpu-units.js";
 import { AllocationLedger } from "../cluster/ledger.js";
 import { nodeViewFromV1 } from "../cluster/node-view.js";
@@ -25,16 +27,27 @@ export interface ClusterState {
 /** Phases in which a pod no longer holds its node's resources. */
 const FINISHED = new Set(["Succeeded", "Failed"]);
 
-export function buildClusterState(nodes: readonly V1Node[], pods: readonly V1Pod[], ctx: ScoringContext): ClusterState {
+export function buildClusterState(
+  nodes: readonly V1Node[],
+  pods: readonly V1Pod[],
+  ctx: ScoringContext,
+  resourceSlices: readonly unknown[] = [],
+  resourceClaims: readonly unknown[] = [],
+): ClusterState {
   const ledger = new AllocationLedger();
   const names: string[] = [];
+  const dra = draGpusByNode(resourceSlices, ctx.config.gpu.draDriver);
   for (const node of nodes) {
-    const view = nodeViewFromV1(node, ctx.config);
+    const view = nodeViewFromV1(node, ctx.config, dra.get(node.metadata?.name ?? ""));
     if (ledger.node(view.name)) throw new TierfitError("TF_ERR_INPUT", `node ${view.name} is listed twice`);
     ledger.upsertNode(view);
     names.push(view.name);
   }
   const notes: string[] = [];
+  for (const claim of resourceClaims) {
+    const alloc = claimAllocation(claim, ctx.config.gpu.draDriver, (n) => ledger.node(n)?.view);
+    if (alloc) ledger.restore(alloc);
+  }
   const unannotated: { pod: PodRequest; node: string }[] = [];
 
   // Annotated pods first: they are the record of what was bound; the guesses fill in around them.
@@ -57,7 +70,8 @@ export function buildClusterState(nodes: readonly V1Node[], pods: readonly V1Pod
     const annotation = v1.metadata?.annotations?.[GPU_DEVICES_ANNOTATION];
     if (annotation !== undefined) {
       ledger.restore(allocation(pod, node, parseDeviceAnnotation(annotation, `pod ${pod.key}, annotation`)));
-    } else if (pod.gpuCount === 0) {
+    } else if (pod.gpuCount === 0 || pod.draClaims !== undefined) {
+      // A DRA pod's devices are its claims' allocations, recorded above.
       ledger.restore(allocation(pod, node, []));
     } else {
       unannotated.push({ pod, node });

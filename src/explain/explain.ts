@@ -4,14 +4,57 @@
  * the same decide() the extender and the simulator call, so what it shows is what they do.
  */
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
+import { withClaimRequests } from "../cluster/dra-pod.js";
+import { formatRequest, formatUnits } from "../cluster/gpu-units.js";
 import { podRequestFromV1 } from "../cluster/pod-request.js";
-import type { PodRequest } from "../cluster/types.js";
+import type { NodeState, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
 import { makeContext } from "../scoring/context.js";
 import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
 import { decide } from "../scoring/runner.js";
 import { buildClusterState } from "./cluster-state.js";
-import { buildExplanation, type Explanation } from "./explanation.js";
+import { buildExplanation, type ExplainedDevices, type Explanation } from "./explanation.js";
+
+/** NVIDIA's DRA device classes for GPUs and MIG devices. */
+const DRA_CLASSES = ["gpu.nvidia.com", "mig.nvidia.com"];
+
+/** The pod's claims among `claims`: named in spec.resourceClaims or, from a template, in status.resourceClaimStatuses. */
+function claimsOf(pod: V1Pod, claims: readonly unknown[]): unknown[] {
+  const namespace = pod.metadata?.namespace ?? "default";
+  const names = new Set([
+    ...(pod.spec?.resourceClaims ?? []).map((c) => c.resourceClaimName),
+    ...(pod.status?.resourceClaimStatuses ?? []).map((c) => c.resourceClaimName),
+  ]);
+  return claims.filter((c) => {
+    const meta = (c as { metadata?: { name?: string; namespace?: string } }).metadata;
+    return (meta?.namespace ?? "default") === namespace && names.has(meta?.name);
+  });
+}
+
+function explainDevices(node: NodeState): ExplainedDevices {
+  const source = node.view.deviceSource ?? { kind: "config", detail: "" };
+  return {
+    node: node.view.name,
+    source: source.kind,
+    detail: source.detail,
+    gpus: node.view.gpus.map((g, i) => {
+      const d = node.devices[i];
+      const name = g.draDevice?.split("/").pop() ?? `GPU ${g.index}`;
+      const kind = [
+        g.migProfile && `MIG ${g.migProfile}`,
+        g.replicas && `${g.replicas} replicas`,
+        g.passthroughResource && "passthrough",
+      ]
+        .filter(Boolean)
+        .join(", ");
+      const holders = [...new Set(d.occupants.map((o) => o.tenant))].join(", ");
+      const memory =
+        g.memoryMiB > 0 ? `${formatUnits(d.capacityUnits)}, ${formatUnits(d.freeUnits)} free` : "memory unknown";
+      const held = holders ? `, held by ${holders}` : g.memoryMiB > 0 ? "" : ", free";
+      return `${name} ${g.product}${kind ? ` (${kind})` : ""}: ${memory}${held}`;
+    }),
+  };
+}
 
 export interface ExplainInput {
   readonly config: TierfitConfig;
@@ -19,6 +62,11 @@ export interface ExplainInput {
   readonly nodes: readonly V1Node[];
   readonly podsOnNodes: readonly V1Pod[];
   readonly demand: DemandSnapshot;
+  /** resource.k8s.io/v1 ResourceSlices and ResourceClaims, for nodes and pods using DRA. */
+  readonly resourceSlices?: readonly unknown[];
+  readonly resourceClaims?: readonly unknown[];
+  /** Add each node's devices and their source to the explanation. */
+  readonly showDevices?: boolean;
   /** When the decision is made (ms since the epoch; default: the demand snapshot's time): live demand ages against it. */
   readonly now?: number;
 }
@@ -32,8 +80,19 @@ export interface ExplainResult {
 export function explainPlacement(input: ExplainInput): ExplainResult {
   const now = input.now ?? input.demand.takenAt;
   const ctx = makeContext(input.config, { demand: input.demand, now });
-  const request = podRequestFromV1(input.pod, input.config);
-  const cluster = buildClusterState(input.nodes, input.podsOnNodes, ctx);
+  const claims = input.resourceClaims ?? [];
+  const request = withClaimRequests(
+    podRequestFromV1(input.pod, input.config),
+    claimsOf(input.pod, claims),
+    DRA_CLASSES,
+  );
+  const cluster = buildClusterState(input.nodes, input.podsOnNodes, ctx, input.resourceSlices ?? [], claims);
+  const notes = [...cluster.notes];
+  if (request.draClaims !== undefined) {
+    notes.push(
+      `pod ${request.key} gets its GPUs through ResourceClaims (${request.draClaims.join(", ")}): tierfit judged each node by the claims' requests (${request.gpuCount} × ${formatRequest(request.gpuMemory)}); the DRA allocator, not tierfit, picks the devices`,
+    );
+  }
   const decision = decide(request, cluster.nodes, ctx);
   return {
     request,
@@ -43,7 +102,8 @@ export function explainPlacement(input: ExplainInput): ExplainResult {
       decision,
       config: input.config,
       now,
-      notes: cluster.notes,
+      notes,
+      devices: input.showDevices ? cluster.nodes.map(explainDevices) : undefined,
     }),
   };
 }

@@ -55,6 +55,17 @@ export interface Explanation {
   readonly binding: ExplainBinding | null;
   /** Assumptions made while reading the input, e.g. a pod without a device annotation. */
   readonly notes: readonly string[];
+  /** Per node, where its GPU devices came from and what they are (`tierfit explain` only). */
+  readonly devices?: readonly ExplainedDevices[];
+}
+
+export interface ExplainedDevices {
+  readonly node: string;
+  /** dra | gfd | config */
+  readonly source: string;
+  readonly detail: string;
+  /** One line per device: "gpu-1 NVIDIA-H100-80GB-HBM3 79.6 GiB, 59.6 GiB free (acme)". */
+  readonly gpus: readonly string[];
 }
 
 /** A node rejected before the core saw it (the extender does not know it yet). */
@@ -72,6 +83,7 @@ export interface ExplanationInput {
   readonly now: number;
   readonly binding?: ExplainBinding | null;
   readonly notes?: readonly string[];
+  readonly devices?: readonly ExplainedDevices[];
 }
 
 export function buildExplanation(input: ExplanationInput): Explanation {
@@ -98,6 +110,7 @@ export function buildExplanation(input: ExplanationInput): Explanation {
     ],
     binding: input.binding ?? null,
     notes: input.notes ?? [],
+    ...(input.devices ? { devices: input.devices } : {}),
   };
 }
 

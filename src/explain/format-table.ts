@@ -49,6 +49,13 @@ export function formatExplanation(
       ? paint(`Winner: ${winner.name} (score ${winner.score}, raw ${winner.rawScore?.toFixed(2)})`, "bold")
       : paint(`No node can take the pod (${plural(e.nodes.length, "node")} checked).`, "bold"),
   );
+  if (e.devices && e.devices.length > 0) {
+    lines.push("", "Devices:");
+    for (const d of e.devices) {
+      lines.push(`  ${d.node}: ${d.detail}`);
+      for (const gpu of d.gpus) lines.push(paint(`    ${gpu}`, "dim"));
+    }
+  }
   if (e.notes.length > 0) {
     lines.push("", "Notes:");
     for (const note of e.notes) lines.push(paint(`  - ${note}`, "dim"));

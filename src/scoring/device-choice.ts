@@ -21,10 +21,18 @@ import type { TierfitConfig } from "../config/schema.js";
 import type { NodeTelemetry } from "./demand-snapshot.js";
 import { deviceUtilisation, freshTelemetry, podDeviceLoad } from "./device-load.js";
 import { type CompiledMix, compileMix, fragmentationAfter } from "./fragmentation.js";
-import { gpuShortfall, productAllowed, unitsNeeded } from "./gpu-fit.js";
+import {
+  deviceUnits,
+  gpuShortfall,
+  needsKindRules,
+  productAllowed,
+  takesWholeGpus,
+  unitsIfOpen,
+  unitsNeeded,
+} from "./gpu-fit.js";
 import type { DevicePacking, ScoringPolicy, SharedDeviceChooser } from "./policy.js";
 import { LatestStateCache } from "./state-cache.js";
-import { deviceOpenTo, deviceOpenToPod, effectiveTenant, tierShares } from "./tenancy.js";
+import { deviceOpenTo, effectiveTenant, tierShares } from "./tenancy.js";
 import type { Rejection, ScoringContext } from "./types.js";
 
 /** Per-pod scratch the choice is written into: no allocation per node. */
@@ -182,21 +190,28 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
   const anyProduct = pod.gpuProducts.length === 0;
   const milli = pod.gpuMemory.kind === "milli" ? pod.gpuMemory.milli : 0;
   const telemetry = plan.live === null ? null : freshTelemetry(node, plan.live);
+  const whole = takesWholeGpus(pod, node);
   // Whether only the pod's own tenant holds memory here; asked once, at the first occupied device.
   let ownTenantOnly: boolean | null = null;
   for (let i = 0; i < devices.length; i++) {
     const gpu = gpus[i];
-    if (gpu.memoryMiB <= 0 || !(anyProduct || productAllowed(pod, gpu))) continue;
     const device = devices[i];
-    const units = plan.fixedUnits >= 0 ? plan.fixedUnits : milli * gpu.memoryMiB;
+    let units: number;
+    if (needsKindRules(pod, gpu, whole)) {
+      units = deviceUnits(pod, gpu, device, whole);
+      if (units < 0) continue;
+    } else {
+      if (gpu.memoryMiB <= 0 || !(anyProduct || productAllowed(pod, gpu))) continue;
+      units = plan.fixedUnits >= 0 ? plan.fixedUnits : milli * gpu.memoryMiB;
+    }
     if (units > device.freeUnits) continue;
     plan.withRoom++;
-    if (plan.isolate && device.occupants.length > 0) {
+    if (plan.isolate && (device.occupants.length > 0 || gpu.replicas !== undefined)) {
       ownTenantOnly ??= soleTenant(node) === plan.tenant;
-      if (!ownTenantOnly && !deviceOpenTo(plan.tenant, plan.sharesAcrossTenants, device, tiers)) continue;
+      if (!ownTenantOnly && !openHere(plan, node, i, tiers)) continue;
     }
     plan.open++;
-    const leftover = (device.freeUnits - units) / device.capacityUnits;
+    const leftover = device.capacityUnits > 0 ? (device.freeUnits - units) / device.capacityUnits : 0;
     const over = telemetry === null ? 0 : loadOverTarget(telemetry, node, i, plan);
     // Packing keys lie in -1..1; an over-target device's key is above them all, least loaded first.
     plan.offer(i, units, over > 0 ? 2 + over : spread ? -leftover : leftover);
@@ -228,6 +243,17 @@ function soleTenant(node: NodeState): string | null {
   }
   soleTenants.set(node, sole);
   return sole;
+}
+
+/** deviceOpenOnNode with the pod's tenant and sharing resolved once (the hot loop's form). */
+function openHere(plan: DevicePlan, node: NodeState, i: number, tiers: TierfitConfig["tiers"]): boolean {
+  if (node.view.gpus[i].replicas === undefined) {
+    return deviceOpenTo(plan.tenant, plan.sharesAcrossTenants, node.devices[i], tiers);
+  }
+  for (const device of node.devices) {
+    if (!deviceOpenTo(plan.tenant, plan.sharesAcrossTenants, device, tiers)) return false;
+  }
+  return true;
 }
 
 /** The device's predicted load with the pod when it exceeds the target; 0 when within it or unknown. */
@@ -276,17 +302,12 @@ function wholeDevice(pod: PodRequest): boolean {
 function rechooseByFragmentation(node: NodeState, plan: DevicePlan): void {
   const pod = plan.pod;
   const devices = node.devices;
-  const gpus = node.view.gpus;
   let bestIndex = plan.indices[0];
   let bestUnits = plan.units[0];
   let bestFrag = Number.POSITIVE_INFINITY;
   for (let i = 0; i < devices.length; i++) {
-    const gpu = gpus[i];
-    if (gpu.memoryMiB <= 0 || !productAllowed(pod, gpu)) continue;
-    const device = devices[i];
-    const units = unitsNeeded(pod, gpu);
-    if (units > device.freeUnits || (plan.isolate && !deviceOpenToPod(pod, device, plan.config.tiers))) continue;
-    if (sameStateEarlier(node, i, plan)) continue;
+    const units = unitsIfOpen(pod, node, i, plan.config.tiers, plan.isolate);
+    if (units < 0 || sameStateEarlier(node, i, plan)) continue;
     plan.indices[0] = i;
     plan.units[0] = units;
     const frag = fragmentationAfter(node, plan.mix, pod.resources.milliCpu, 1, plan.indices, plan.units);
@@ -307,9 +328,7 @@ function sameStateEarlier(node: NodeState, i: number, plan: DevicePlan): boolean
   for (let j = 0; j < i; j++) {
     const e = devices[j];
     if (e.freeUnits !== d.freeUnits || e.capacityUnits !== d.capacityUnits) continue;
-    const gpu = node.view.gpus[j];
-    if (gpu.memoryMiB <= 0 || !productAllowed(plan.pod, gpu)) continue;
-    if (!plan.isolate || deviceOpenToPod(plan.pod, e, plan.config.tiers)) return true;
+    if (unitsIfOpen(plan.pod, node, j, plan.config.tiers, plan.isolate) >= 0) return true;
   }
   return false;
 }
@@ -317,20 +336,14 @@ function sameStateEarlier(node: NodeState, i: number, plan: DevicePlan): boolean
 /** The policy's own pick for a shared GPU, among the devices the plan's loop accepts. */
 function rechooseWith(chooser: SharedDeviceChooser, node: NodeState, plan: DevicePlan): void {
   const pod = plan.pod;
-  const gpus = node.view.gpus;
   const candidates: number[] = [];
   for (let i = 0; i < node.devices.length; i++) {
-    const gpu = gpus[i];
-    if (gpu.memoryMiB <= 0 || !productAllowed(pod, gpu)) continue;
-    const device = node.devices[i];
-    if (unitsNeeded(pod, gpu) > device.freeUnits) continue;
-    if (plan.isolate && !deviceOpenToPod(pod, device, plan.config.tiers)) continue;
-    candidates.push(i);
+    if (unitsIfOpen(pod, node, i, plan.config.tiers, plan.isolate) >= 0) candidates.push(i);
   }
   const chosen = chooser(pod, node, candidates, plan.mix);
   if (!candidates.includes(chosen)) throw new Error(`shared-GPU chooser picked ${chosen}, not one of ${candidates}`);
   plan.indices[0] = chosen;
-  plan.units[0] = unitsNeeded(pod, gpus[chosen]);
+  plan.units[0] = unitsNeeded(pod, node, chosen);
 }
 
 /** The devices the pod would take on the node, in device order, or why it cannot. */

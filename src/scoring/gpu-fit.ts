@@ -3,15 +3,64 @@
  * each, and — on the slow path only — why a node's devices cannot take it, with numbers.
  */
 import { formatRequest, formatUnits, unitsOnDevice } from "../cluster/gpu-units.js";
-import type { GpuDevice, NodeState, PodRequest } from "../cluster/types.js";
-import type { TierfitConfig } from "../config/schema.js";
+import {
+  type DeviceState,
+  type GpuDevice,
+  MEM_UNITS_PER_MIB,
+  type NodeState,
+  type PodRequest,
+} from "../cluster/types.js";
+import type { TierConfig, TierfitConfig } from "../config/schema.js";
 import { plural } from "./format.js";
-import { blockingOccupants, deviceOpenToPod } from "./tenancy.js";
+import { blockingOccupants, deviceOpenOnNode } from "./tenancy.js";
 import type { Rejection } from "./types.js";
 
-/** Whether the pod accepts this device's product (an empty list accepts any). */
+/**
+ * Whether the pod accepts this device's product (an empty list accepts any) and the device is of
+ * the resource the pod requests (the same MIG profile or none; passthrough `nvidia.com/pgpu` or not).
+ */
 export function productAllowed(pod: PodRequest, gpu: GpuDevice): boolean {
-  return acceptsProduct(pod, gpu.product);
+  return (
+    gpu.migProfile === pod.migProfile &&
+    gpu.passthroughResource === pod.passthroughResource &&
+    acceptsProduct(pod, gpu.product)
+  );
+}
+
+/** Whether the pod takes whole physical GPUs no other pod holds: its own runtime's rule or the node's. */
+export function takesWholeGpus(pod: PodRequest, node: NodeState): boolean {
+  return pod.exclusive === true || node.view.passthrough === true;
+}
+
+/** Whether placing the pod on this device needs the device-kind rules of deviceUnits. */
+export function needsKindRules(pod: PodRequest, gpu: GpuDevice, whole: boolean): boolean {
+  return (
+    whole ||
+    pod.migProfile !== undefined ||
+    gpu.migProfile !== undefined ||
+    gpu.replicas !== undefined ||
+    gpu.passthroughResource !== undefined
+  );
+}
+
+/**
+ * Units the pod takes on the device, or -1 when the device cannot serve it at all; free room and
+ * tenancy aside. Whole-GPU pods (passthrough) take an unoccupied device's whole capacity, even of
+ * unknown memory (nothing else can share it), never a replica or a MIG slice they did not ask
+ * for; a MIG slice is likewise taken whole by the one pod it is handed to. On a GPU shared by device-plugin replicas every pod takes exactly one equal share, what
+ * MPS enforces and time-slicing is accounted as; a request above one share does not fit.
+ */
+export function deviceUnits(pod: PodRequest, gpu: GpuDevice, device: DeviceState, whole: boolean): number {
+  if (!productAllowed(pod, gpu)) return -1;
+  // kube-scheduler hands out a MIG slice whole, like a passed-through GPU.
+  if (whole || gpu.migProfile !== undefined) {
+    return device.occupants.length > 0 || gpu.replicas !== undefined ? -1 : device.capacityUnits;
+  }
+  if (gpu.memoryMiB <= 0) return -1;
+  if (gpu.replicas === undefined) return unitsOnDevice(pod.gpuMemory, gpu.memoryMiB);
+  const share = Math.floor(device.capacityUnits / gpu.replicas);
+  const req = pod.gpuMemory;
+  return req.kind === "mib" && Math.ceil(req.mib * MEM_UNITS_PER_MIB) > share ? -1 : share;
 }
 
 /** Whether the pod accepts this product (an empty list accepts any). */
@@ -22,16 +71,28 @@ export function acceptsProduct(pod: PodRequest, product: string): boolean {
   return false;
 }
 
-/** Units the pod needs on this device; 0 when the device's memory is unknown (it is then unusable). */
-export function unitsNeeded(pod: PodRequest, gpu: GpuDevice): number {
-  return gpu.memoryMiB > 0 ? unitsOnDevice(pod.gpuMemory, gpu.memoryMiB) : 0;
+/** Units the pod needs on device i of the node; -1 when that device cannot serve it (deviceUnits). */
+export function unitsNeeded(pod: PodRequest, node: NodeState, i: number): number {
+  return deviceUnits(pod, node.view.gpus[i], node.devices[i], takesWholeGpus(pod, node));
+}
+
+/** Units the pod would take on device i now, or -1: kind, room, and (when `isolate`) tenancy. */
+export function unitsIfOpen(
+  pod: PodRequest,
+  node: NodeState,
+  i: number,
+  tiers: readonly TierConfig[],
+  isolate: boolean,
+): number {
+  const units = unitsNeeded(pod, node, i);
+  if (units < 0 || units > node.devices[i].freeUnits) return -1;
+  return isolate && !deviceOpenOnNode(pod, node, i, tiers) ? -1 : units;
 }
 
 /** Whether the device can take one of the pod's GPUs now, tenancy aside. */
 export function deviceHasRoom(pod: PodRequest, node: NodeState, index: number): boolean {
-  const gpu = node.view.gpus[index];
-  if (gpu.memoryMiB <= 0 || !productAllowed(pod, gpu)) return false;
-  return unitsNeeded(pod, gpu) <= node.devices[index].freeUnits;
+  const units = unitsNeeded(pod, node, index);
+  return units >= 0 && units <= node.devices[index].freeUnits;
 }
 
 /**
@@ -55,6 +116,11 @@ export function gpuShortfall(pod: PodRequest, node: NodeState, config: TierfitCo
       true,
     );
   }
+  const whole = takesWholeGpus(pod, node);
+  if (whole || pod.migProfile !== undefined) {
+    const special = kindShortfall(pod, node, whole);
+    if (special !== null) return reject(special.reason, special.unresolvable);
+  }
   // One pass for the counts every later check needs (this runs for every failing node).
   let allowed = 0;
   let known = 0;
@@ -70,15 +136,29 @@ export function gpuShortfall(pod: PodRequest, node: NodeState, config: TierfitCo
     if (g.memoryMiB <= 0) continue;
     known++;
     memoryMiB = memoryMiB === -1 || memoryMiB === g.memoryMiB ? g.memoryMiB : Number.NaN;
-    const units = unitsNeeded(pod, g);
+    const units = unitsNeeded(pod, node, i);
     const device = node.devices[i];
-    largest = Math.max(largest, device.capacityUnits);
+    const room = g.replicas === undefined ? device.capacityUnits : Math.floor(device.capacityUnits / g.replicas);
+    largest = Math.max(largest, room);
+    if (units < 0) continue;
     if (units <= device.capacityUnits) bigEnough++;
     // "Largest free" describes the devices that fall short, the ones the pod is waiting on.
     if (units <= device.freeUnits) withRoom++;
     else largestFree = Math.max(largestFree, device.freeUnits);
   }
   if (allowed < need) {
+    const ofKind = gpus.filter(
+      (g) => g.migProfile === pod.migProfile && g.passthroughResource === pod.passthroughResource,
+    ).length;
+    if (ofKind < need) {
+      const kind = pod.passthroughResource ? config.gpu.passthrough.resourceName : config.gpu.resourceName;
+      const others = gpus.some((g) => g.migProfile !== undefined)
+        ? "; its other devices are MIG slices"
+        : gpus.some((g) => g.passthroughResource)
+          ? `; its GPUs are passed through whole (${config.gpu.passthrough.resourceName})`
+          : "";
+      return reject(`node has ${ofKind} ${kind}; pod needs ${need}${others}`, true);
+    }
     const products = [...new Set(gpus.map((g) => g.product))].join(", ");
     return reject(
       `pod accepts GPU products ${pod.gpuProducts.join(", ")}; node has ${products} (${allowed} accepted, needs ${need})`,
@@ -93,16 +173,55 @@ export function gpuShortfall(pod: PodRequest, node: NodeState, config: TierfitCo
       true,
     );
   }
-  const what = requestText(pod, memoryMiB);
+  const replicas = gpus.find((g) => g.replicas !== undefined)?.replicas;
+  const what =
+    replicas === undefined
+      ? requestText(pod, memoryMiB)
+      : `one replica (1/${replicas} of a GPU${memoryMiB > 0 ? `, ${formatUnits(Math.floor((memoryMiB * 1000) / replicas))}` : ""})`;
   const where = need === 1 ? "on one GPU" : `on each of ${need} GPUs`;
   if (bigEnough < need) {
-    return reject(`needs ${what} ${where}; the largest GPU here has ${formatUnits(largest)}`, true);
+    const unit = replicas === undefined ? "GPU" : `replica (1/${replicas} of a GPU, shared by the device plugin)`;
+    return reject(`needs ${what} ${where}; the largest ${unit} here has ${formatUnits(largest)}`, true);
   }
   if (withRoom < need) {
     const have = withRoom === 0 ? "no GPU has" : withRoom === 1 ? "only 1 GPU has" : `only ${withRoom} GPUs have`;
     return reject(`needs ${what} ${where}; ${have} that free (largest free: ${formatUnits(largestFree)})`, false);
   }
   return tenantShortfall(pod, node, config);
+}
+
+/**
+ * Why a MIG or whole-GPU pod does not fit, or null to fall through to the memory checks: slices
+ * of its profile missing or taken; for passthrough, too few GPUs that no pod holds.
+ */
+function kindShortfall(pod: PodRequest, node: NodeState, whole: boolean): Rejection | null {
+  const need = pod.gpuCount;
+  let kind = 0;
+  let free = 0;
+  for (let i = 0; i < node.devices.length; i++) {
+    const gpu = node.view.gpus[i];
+    if (gpu.migProfile !== pod.migProfile || gpu.passthroughResource !== pod.passthroughResource) continue;
+    if (whole && gpu.replicas !== undefined) continue;
+    kind++;
+    if (deviceHasRoom(pod, node, i)) free++;
+  }
+  const what = pod.migProfile !== undefined ? `MIG ${pod.migProfile} slice` : "whole GPU";
+  const why = whole
+    ? pod.exclusive
+      ? " (GPU passthrough: shared with no other pod)"
+      : " (the node passes GPUs through whole)"
+    : "";
+  const reason = (text: string, unresolvable: boolean): Rejection => ({
+    signal: "gpuMemory",
+    reason: `needs ${plural(need, what)}${why}; ${text}`,
+    unresolvable,
+  });
+  if (kind < need) {
+    // Too few GPUs of the pod's resource at all: the general check names the resource.
+    return pod.migProfile === undefined ? null : reason(`node has ${kind === 0 ? "none" : kind}`, true);
+  }
+  if (free < need) return reason(`${free} of ${kind} ${free === 1 ? "is" : "are"} free`, false);
+  return null;
 }
 
 /** The memory fits but other tenants hold the devices: name how many of their pods, never which. */
@@ -114,7 +233,7 @@ function tenantShortfall(pod: PodRequest, node: NodeState, config: TierfitConfig
     if (!deviceHasRoom(pod, node, i)) continue;
     withRoom++;
     const device = node.devices[i];
-    if (!deviceOpenToPod(pod, device, config.tiers)) {
+    if (!deviceOpenOnNode(pod, node, i, config.tiers)) {
       blocked++;
       blockers += blockingOccupants(pod, device, config.tiers);
     }

@@ -232,7 +232,8 @@ export function allocationFor(pod: PodRequest, node: NodeState, ctx: ScoringCont
     model: pod.model,
     milliCpu: pod.resources.milliCpu,
     memoryBytes: pod.resources.memoryBytes,
-    devices: assignmentsOf(node, plan),
+    // The DRA allocator picks a DRA pod's devices; its claims' allocations reach the ledger.
+    devices: pod.draClaims === undefined ? assignmentsOf(node, plan) : [],
   };
 }
 

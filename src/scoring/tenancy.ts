@@ -2,7 +2,7 @@
  * Who may share a physical GPU. Pods of different tenants never share one unless both run at a
  * tier whose config sets `shareDevicesAcrossTenants` (VM isolation): that is the point of tiers.
  */
-import type { DeviceOccupant, DeviceState, PodRequest } from "../cluster/types.js";
+import type { DeviceOccupant, DeviceState, NodeState, PodRequest } from "../cluster/types.js";
 import type { TierConfig } from "../config/schema.js";
 
 /** A pod that names no tenant belongs to its namespace's tenant. */
@@ -46,6 +46,17 @@ export function deviceOpenTo(
     if (occupantOf(tenant, o)) continue;
     if (!podShares || !tierShares(tiers, o.tier)) return false;
   }
+  return true;
+}
+
+/**
+ * Whether the pod may take memory on device i of the node given who holds it. On a node whose
+ * GPUs the device plugin shares as replicas the plugin, not tierfit, picks the physical GPU
+ * behind each replica, so the holders of every device on the node count.
+ */
+export function deviceOpenOnNode(pod: PodRequest, node: NodeState, i: number, tiers: readonly TierConfig[]): boolean {
+  if (node.view.gpus[i]?.replicas === undefined) return deviceOpenToPod(pod, node.devices[i], tiers);
+  for (const device of node.devices) if (!deviceOpenToPod(pod, device, tiers)) return false;
   return true;
 }
 

@@ -19,9 +19,13 @@ describe("defaults", () => {
   it("the schema's defaults are the whole default config, tiers included", () => {
     const config = configSchema.parse({});
     expect(config.tiers.map((t) => t.name)).toEqual(["shared-kernel", "sandboxed", "hypervisor"]);
-    expect(config.tiers.map((t) => t.shareDevicesAcrossTenants)).toEqual([false, false, true]);
+    // No default tier shares GPU memory across tenants: Kata's NVIDIA runtimes pass GPUs through whole.
+    expect(config.tiers.map((t) => t.shareDevicesAcrossTenants)).toEqual([false, false, false]);
+    expect(config.tiers.map((t) => t.gpuSharing)).toEqual(["shared", "shared", "mig"]);
     expect(config.tiers[1].runtimeClasses).toEqual(["gvisor", "runsc", "gvisor-*"]);
-    expect(config.tiers[2].runtimeClasses).toContain("kata-qemu");
+    expect(config.tiers[2].runtimeClasses).toEqual(["kata", "kata-*", "edera"]);
+    expect(config.gpu.passthrough.runtimeClasses).toEqual(["kata-qemu-nvidia-gpu", "kata-qemu-nvidia-gpu-*"]);
+    expect(config.gpu.passthrough.resourceName).toBe("nvidia.com/pgpu");
     expect(config.scoring.weights).toEqual({
       gpuMemory: 3,
       isolationTier: 2,
@@ -197,6 +201,14 @@ describe("cross-field rules", () => {
     expect(problemsOf(text)).toEqual([
       'test.yaml:4: tierSources.runtimeLabels[1].tier: expected one of the tiers "shared-kernel", "sandboxed", "hypervisor", found "vm"',
     ]);
+  });
+
+  it("only a tier with gpuSharing shared may share GPU memory across tenants", () => {
+    const text = "tiers:\n  - name: a\n  - name: b\n    gpuSharing: mig\n    shareDevicesAcrossTenants: true\n";
+    expect(problemsOf(text)).toEqual([
+      'test.yaml:5: tiers[1].shareDevicesAcrossTenants: only a tier with gpuSharing "shared" can share GPU memory across tenants; this tier\'s gpuSharing is "mig"',
+    ]);
+    expect(problemsOf("tiers:\n  - name: a\n    gpuSharing: passthrough\n")[0]).toContain("tiers[0].gpuSharing");
   });
 
   it("a runtime class may belong to one tier only", () => {

@@ -270,14 +270,17 @@ describe.skipIf(NO_KUBECTL !== null)(`the rendered install${NO_KUBECTL ? ` (skip
     const grantsOf = (name: string) =>
       Object.fromEntries(
         find(production, "ClusterRole", name).rules.flatMap((r: Manifest) => {
-          expect(r.apiGroups).toEqual([""]);
-          return r.resources.map((res: string) => [res, [...r.verbs].sort()]);
+          expect(r.apiGroups).toHaveLength(1);
+          const group: string = r.apiGroups[0];
+          return r.resources.map((res: string) => [group === "" ? res : `${group}/${res}`, [...r.verbs].sort()]);
         }),
       );
     expect(grantsOf("tierfit")).toEqual({
       nodes: ["list", "watch"],
       pods: ["get", "list", "watch"],
       "pods/binding": ["create"],
+      "resource.k8s.io/resourceslices": ["list", "watch"],
+      "resource.k8s.io/resourceclaims": ["list", "watch"],
     });
     expect(grantsOf("tierfit-requeue")).toEqual({ pods: ["patch"] });
 

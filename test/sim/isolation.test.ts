@@ -7,10 +7,10 @@ import { isolationBreach } from "../../sim/cluster/isolation.js";
 import { runOne } from "../../sim/run-one.js";
 import { loadScenario } from "../../sim/scenario/load.js";
 import type { Scenario } from "../../sim/scenario/types.js";
-import { defaultConfig } from "../../src/config/load.js";
-import { nodeState, podRequest } from "../support/core-builders.js";
+import { nodeState, podRequest, testConfig } from "../support/core-builders.js";
 
-const tiers = defaultConfig().tiers; // shared-kernel, sandboxed, hypervisor (only hypervisor shares)
+// shared-kernel, sandboxed, hypervisor (only hypervisor shares memory across tenants)
+const tiers = testConfig().tiers;
 const on = (devices: number[]) => ({
   podKey: "x/p",
   node: "n",
@@ -33,6 +33,7 @@ describe("isolationBreach", () => {
     expect(isolationBreach(podRequest({ tier: 2, gpuCount: 1 }), node(1, []), on([1]), tiers)).toEqual({
       weakNode: true,
       foreignNeighbours: 0,
+      passthroughNeighbours: 0,
     });
     expect(isolationBreach(podRequest({ tier: 1, gpuCount: 1 }), node(2, []), on([1]), tiers)).toBeNull();
   });
@@ -45,16 +46,42 @@ describe("isolationBreach", () => {
     expect(isolationBreach(podRequest({ tenant: "a", gpuCount: 1 }), shared, on([0]), tiers)).toEqual({
       weakNode: false,
       foreignNeighbours: 2,
+      passthroughNeighbours: 0,
     });
     // At the hypervisor tier the pod may share with c (also hypervisor), not with b.
     expect(isolationBreach(podRequest({ tenant: "a", tier: 2, gpuCount: 1 }), shared, on([0]), tiers)).toEqual({
       weakNode: false,
       foreignNeighbours: 1,
+      passthroughNeighbours: 0,
     });
     // Another device, or the same tenant: no breach. An occupant without a tenant is its namespace's.
     expect(isolationBreach(podRequest({ tenant: "a", gpuCount: 1 }), shared, on([1]), tiers)).toBeNull();
     const own = node(0, [{ tenant: "", tier: 0 }]);
     expect(isolationBreach(podRequest({ namespace: "default", gpuCount: 1 }), own, on([0]), tiers)).toBeNull();
+  });
+});
+
+describe("isolationBreach for passthrough and replicas", () => {
+  it("counts any other pod, even of the pod's own tenant, on a GPU a passthrough pod takes", () => {
+    const held = nodeState({ name: "n", gpus: [{ memoryMiB: 81920, occupants: [{ tenant: "a", milli: 100 }] }] });
+    const pod = podRequest({ tenant: "a", gpuCount: 1 });
+    expect(isolationBreach(pod, held, on([0]), tiers)).toBeNull();
+    expect(isolationBreach({ ...pod, exclusive: true }, held, on([0]), tiers)).toEqual({
+      weakNode: false,
+      foreignNeighbours: 0,
+      passthroughNeighbours: 1,
+    });
+  });
+
+  it("on a node of device-plugin replicas, counts another tenant on any of its GPUs", () => {
+    const base = nodeState({
+      name: "n",
+      gpus: [{ memoryMiB: 81920, occupants: [{ tenant: "b", milli: 250 }] }, { memoryMiB: 81920 }],
+    });
+    const replicated = { ...base, view: { ...base.view, gpus: base.view.gpus.map((g) => ({ ...g, replicas: 4 })) } };
+    const pod = podRequest({ tenant: "a", gpuCount: 1 });
+    expect(isolationBreach(pod, base, on([1]), tiers)).toBeNull();
+    expect(isolationBreach(pod, replicated, on([1]), tiers)?.foreignNeighbours).toBe(1);
   });
 });
 

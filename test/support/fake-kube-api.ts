@@ -1,5 +1,6 @@
 /**
- * A local Kubernetes API server speaking the real list/watch protocol for nodes and pods, so the
+ * A local Kubernetes API server speaking the real list/watch protocol for nodes, pods and the
+ * resource.k8s.io/v1 ResourceSlices and ResourceClaims of Dynamic Resource Allocation, so the
  * extender's informers and binder are tested against the wire, not against mocks: lists carry
  * `metadata.resourceVersion`, `?watch=true` streams newline-delimited watch events over a chunked
  * response (ended after `timeoutSeconds`), a too-old resourceVersion gets a 410 `Expired` ERROR
@@ -13,7 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
+import { KubeConfig, type V1Node, type V1ObjectMeta, type V1Pod } from "@kubernetes/client-node";
 
 export interface RecordedRequest {
   readonly method: string;
@@ -24,9 +25,10 @@ export interface RecordedRequest {
   readonly body: unknown;
 }
 
-type Kind = "nodes" | "pods";
+type Kind = "nodes" | "pods" | "resourceslices" | "resourceclaims";
 type EventType = "ADDED" | "MODIFIED" | "DELETED";
-type KubeObject = V1Node | V1Pod;
+/** resource.k8s.io/v1 objects are stored as they come: the client library has no v1 types for them yet everywhere. */
+type KubeObject = V1Node | V1Pod | { metadata?: V1ObjectMeta; [field: string]: unknown };
 
 interface StoredEvent {
   readonly rv: number;
@@ -71,9 +73,11 @@ export interface FakeKubeApiOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
 }
 
-const KIND_INFO: Record<Kind, { kind: string; listKind: string }> = {
-  nodes: { kind: "Node", listKind: "NodeList" },
-  pods: { kind: "Pod", listKind: "PodList" },
+const KIND_INFO: Record<Kind, { kind: string; listKind: string; apiVersion: string }> = {
+  nodes: { kind: "Node", listKind: "NodeList", apiVersion: "v1" },
+  pods: { kind: "Pod", listKind: "PodList", apiVersion: "v1" },
+  resourceslices: { kind: "ResourceSlice", listKind: "ResourceSliceList", apiVersion: "resource.k8s.io/v1" },
+  resourceclaims: { kind: "ResourceClaim", listKind: "ResourceClaimList", apiVersion: "resource.k8s.io/v1" },
 };
 
 const STATUS_REASONS: Record<number, string> = {
@@ -89,7 +93,12 @@ const STATUS_REASONS: Record<number, string> = {
 
 export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
-  private readonly objects: Record<Kind, Map<string, KubeObject>> = { nodes: new Map(), pods: new Map() };
+  private readonly objects: Record<Kind, Map<string, KubeObject>> = {
+    nodes: new Map(),
+    pods: new Map(),
+    resourceslices: new Map(),
+    resourceclaims: new Map(),
+  };
   private readonly history: StoredEvent[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly faults: Injected[] = [];
@@ -157,6 +166,19 @@ export class FakeKubeApi {
 
   putPod(pod: V1Pod): V1Pod {
     return this.put("pods", pod) as V1Pod;
+  }
+
+  /** A resource.k8s.io/v1 ResourceSlice (cluster-scoped) or ResourceClaim (namespaced), as a DRA driver or kube-scheduler writes it. */
+  putResourceSlice(slice: KubeObject): KubeObject {
+    return this.put("resourceslices", slice);
+  }
+
+  putResourceClaim(claim: KubeObject): KubeObject {
+    return this.put("resourceclaims", claim);
+  }
+
+  deleteResourceClaim(namespace: string, name: string): void {
+    this.remove("resourceclaims", `${namespace}/${name}`);
   }
 
   deleteNode(name: string): void {
@@ -227,7 +249,11 @@ export class FakeKubeApi {
   bookmark(kind: Kind): void {
     for (const w of this.watchers) {
       if (w.kind !== kind) continue;
-      const object = { kind: KIND_INFO[kind].kind, apiVersion: "v1", metadata: { resourceVersion: String(this.rv) } };
+      const object = {
+        kind: KIND_INFO[kind].kind,
+        apiVersion: KIND_INFO[kind].apiVersion,
+        metadata: { resourceVersion: String(this.rv) },
+      };
       w.res.write(`${JSON.stringify({ type: "BOOKMARK", object })}\n`);
     }
   }
@@ -295,7 +321,7 @@ export class FakeKubeApi {
     else if (is) type = "ADDED";
     else if (was) type = "DELETED";
     if (!type) return;
-    const object = { kind: KIND_INFO[e.kind].kind, apiVersion: "v1", ...e.after };
+    const object = { kind: KIND_INFO[e.kind].kind, apiVersion: KIND_INFO[e.kind].apiVersion, ...e.after };
     w.res.write(`${JSON.stringify({ type, object })}\n`);
   }
 
@@ -348,6 +374,8 @@ export class FakeKubeApi {
   ): Reply | null {
     const collection = /^\/api\/v1\/(nodes|pods)$/.exec(path);
     if (collection && method === "GET") return this.listOrWatch(collection[1] as Kind, query, res);
+    const dra = /^\/apis\/resource\.k8s\.io\/v1\/(resourceslices|resourceclaims)$/.exec(path);
+    if (dra && method === "GET") return this.listOrWatch(dra[1] as Kind, query, res);
     const pod = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)(\/binding)?$/.exec(path);
     if (pod) {
       const [, namespace, name, binding] = pod;
@@ -373,7 +401,8 @@ export class FakeKubeApi {
     }
     const items = [...this.objects[kind].values()].filter(matches);
     const metadata = { resourceVersion: String(this.rv) };
-    return { code: 200, body: { kind: KIND_INFO[kind].listKind, apiVersion: "v1", metadata, items } };
+    const { listKind, apiVersion } = KIND_INFO[kind];
+    return { code: 200, body: { kind: listKind, apiVersion, metadata, items } };
   }
 
   private watch(
@@ -474,7 +503,7 @@ function fail(code: number, message: string): Reply {
 function objectKey(kind: Kind, obj: KubeObject): string {
   const name = obj.metadata?.name;
   if (!name) throw new Error("fake API server: object without metadata.name");
-  return kind === "pods" ? `${obj.metadata?.namespace ?? "default"}/${name}` : name;
+  return kind === "pods" || kind === "resourceclaims" ? `${obj.metadata?.namespace ?? "default"}/${name}` : name;
 }
 
 function statusBody(code: number, message: string) {

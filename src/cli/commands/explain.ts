@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { TierfitConfig } from "../../config/schema.js";
 import { TierfitError } from "../../errors.js";
-import { shippedExamples } from "../../explain/examples.js";
+import { DEVICE_EXAMPLES, deviceExample, shippedExamples } from "../../explain/examples.js";
 import type { DemandSnapshot } from "../../scoring/demand-snapshot.js";
 import { EXIT } from "../exit-codes.js";
 import { configOption, type OutputFormat, outputOption, prefixOption } from "../options.js";
@@ -12,6 +12,10 @@ interface ExplainOptions {
   nodes?: string;
   podsOnNodes?: string;
   demand?: string;
+  resourceSlices?: string;
+  resourceClaims?: string;
+  example?: string;
+  devices?: boolean;
   /** true: --redis without a URL. */
   redis?: string | true;
   prefix?: string;
@@ -38,7 +42,9 @@ Times are ISO-8601 strings or ms since the epoch. "util" is 0..1 (null = not rep
 older than demand.staleAfterSeconds at takenAt counts as missing (see demand.onStale). All model
 fields but "ts" are optional. Without --demand no live data is known.
 
-With neither --pod nor --nodes, the shipped example in config/examples is explained.`;
+With neither --pod nor --nodes, the shipped example in config/examples is explained.
+--example NAME explains one of config/examples/devices (dra, gfd-replicas, mig, passthrough)
+and lists each node's devices, where they came from and what holds them (as --devices does).`;
 
 export function registerExplainCommand(program: Command): void {
   program
@@ -54,6 +60,19 @@ export function registerExplainCommand(program: Command): void {
     )
     .option("--demand <file>", "a JSON live-demand snapshot (format below)")
     .option(
+      "--resource-slices <file>",
+      "resource.k8s.io/v1 ResourceSlices (a DRA driver's devices per node; they override GPU Feature Discovery labels)",
+    )
+    .option(
+      "--resource-claims <file>",
+      "resource.k8s.io/v1 ResourceClaims: allocated ones hold devices, the pod's give its request",
+    )
+    .option("--devices", "also list every node's GPU devices, where they came from and what holds them")
+    .option(
+      "--example <name>",
+      `explain a shipped device example instead (${DEVICE_EXAMPLES.join(", ")}): one per source of GPU devices`,
+    )
+    .option(
       "--redis [url]",
       "read the live-demand snapshot from Redis now, as `tierfit serve` does (instead of --demand); without a URL: $REDIS_URL, else the config's redis.url",
     )
@@ -67,7 +86,7 @@ export function registerExplainCommand(program: Command): void {
 async function explain(opts: ExplainOptions): Promise<void> {
   if (opts.redis && opts.demand) throw new TierfitError("TF_ERR_USAGE", "give --demand or --redis, not both");
   const files = resolveFiles(opts);
-  const { loadNodes, loadPod, loadPods } = await import("../../cluster/load-objects.js");
+  const { loadKubeObjects, loadNodes, loadPod, loadPods } = await import("../../cluster/load-objects.js");
   const { loadConfig } = await import("../../config/load.js");
   const { explainPlacement } = await import("../../explain/explain.js");
   const config = loadConfig(opts.config);
@@ -77,6 +96,9 @@ async function explain(opts: ExplainOptions): Promise<void> {
     pod: loadPod(files.pod),
     nodes: loadNodes(files.nodes),
     podsOnNodes: files.podsOnNodes ? loadPods(files.podsOnNodes) : [],
+    resourceSlices: files.resourceSlices ? loadKubeObjects(files.resourceSlices) : [],
+    resourceClaims: files.resourceClaims ? loadKubeObjects(files.resourceClaims) : [],
+    showDevices: opts.devices === true || opts.example !== undefined,
     demand,
     // As of the demand snapshot, so its entries age as they would have then; now without one.
     now: demand.takenAt > 0 ? demand.takenAt : Date.now(),
@@ -108,10 +130,25 @@ async function demandFor(
 }
 
 /** The files to read: the operator's, or the shipped example when neither --pod nor --nodes is given. */
-function resolveFiles(opts: ExplainOptions): Pick<ExplainOptions, "pod" | "nodes" | "podsOnNodes" | "demand"> & {
+function resolveFiles(opts: ExplainOptions): Pick<
+  ExplainOptions,
+  "pod" | "nodes" | "podsOnNodes" | "demand" | "resourceSlices" | "resourceClaims"
+> & {
   pod: string;
   nodes: string;
 } {
+  if (opts.example !== undefined) {
+    if (opts.pod || opts.nodes) throw new TierfitError("TF_ERR_USAGE", "give --example or --pod/--nodes, not both");
+    const example = deviceExample(opts.example);
+    if (!example) {
+      throw new TierfitError(
+        "TF_ERR_USAGE",
+        `no shipped example "${opts.example}" (examples: ${DEVICE_EXAMPLES.join(", ")})`,
+      );
+    }
+    process.stderr.write(`tierfit: explaining the shipped example in ${example.dir}\n`);
+    return { ...opts, ...example };
+  }
   if (opts.pod && opts.nodes) return { ...opts, pod: opts.pod, nodes: opts.nodes };
   if (opts.pod || opts.nodes) {
     throw new TierfitError(

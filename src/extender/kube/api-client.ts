@@ -17,6 +17,7 @@ import {
   createConfiguration,
   KubeConfig,
   type RequestContext,
+  ResourceV1Api,
   ResponseContext,
   ServerConfiguration,
   wrapHttpLibrary,
@@ -160,6 +161,8 @@ export interface KubeClient {
   readonly kubeConfig: KubeConfig;
   /** Core API calls, kept alive and bounded. */
   readonly core: CoreV1Api;
+  /** resource.k8s.io/v1 (Dynamic Resource Allocation) calls, on the same connections. */
+  readonly resource: ResourceV1Api;
   /** Closes every kept-alive connection. */
   close(): void;
 }
@@ -169,12 +172,12 @@ export function kubeClient(source: KubeConfig, timeouts: ApiTimeouts): KubeClien
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error("the kubeconfig names no current cluster");
   const agents = new AgentPool(API_SOCKETS);
-  const core = new CoreV1Api(
-    createConfiguration({
-      baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: kubeConfig },
-      httpApi: wrapHttpLibrary(new KeptAliveTransport(agents, timeouts.requestMs)),
-    }),
-  );
-  return { kubeConfig, core, close: () => agents.destroy() };
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kubeConfig },
+    httpApi: wrapHttpLibrary(new KeptAliveTransport(agents, timeouts.requestMs)),
+  });
+  const core = new CoreV1Api(configuration);
+  const resource = new ResourceV1Api(configuration);
+  return { kubeConfig, core, resource, close: () => agents.destroy() };
 }

@@ -5,7 +5,7 @@
  * connections are kept alive and whose calls are bounded in time. Starting never waits for the
  * API server: the informers list and watch in the background and the cache says what it lacks.
  */
-import { KubeConfig, type V1Node, type V1Pod } from "@kubernetes/client-node";
+import { KubeConfig, type KubernetesObject, type V1Node, type V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { AllocationLedger } from "../../cluster/ledger.js";
 import type { TierfitConfig } from "../../config/schema.js";
@@ -15,6 +15,7 @@ import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 import { ApiBinder } from "./binder.js";
 import type { WatchBounds } from "./bounded-watch.js";
 import { KubeClusterCache } from "./cluster-cache.js";
+import { DraFeed } from "./dra-feed.js";
 import { LedgerFeed } from "./ledger-feed.js";
 import { apiPodSource } from "./pod-source.js";
 import { Requeuer } from "./requeue.js";
@@ -71,14 +72,16 @@ export async function startKubeCluster(
     requestMs: apiTimeoutMs,
     watchConnectMs: apiTimeoutMs,
   });
-  const { kubeConfig, core: api } = client;
+  const { kubeConfig, core: api, resource } = client;
   const clock = opts.clock ?? Date.now;
   const random = opts.random ?? Math.random;
   const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const graceMs = bindGraceSeconds * 1000;
   const ledger = new AllocationLedger();
   const reservations = new Reservations();
-  const feed = new LedgerFeed({ ledger, config, reservations, logger, clock, reservationTtlMs: graceMs });
+  const draGpus = (node: string) => dra.gpusOf(node);
+  const feed = new LedgerFeed({ ledger, config, reservations, logger, clock, reservationTtlMs: graceMs, draGpus });
+  const dra = new DraFeed({ ledger, config, logger, refreshNodes: (names) => feed.refreshNodes(names) });
 
   const common = { kubeConfig, backoff, logger, clock, random, watchBounds: opts.watchBounds };
   const requeuer = new Requeuer({
@@ -96,9 +99,42 @@ export async function startKubeCluster(
     path: "/api/v1/nodes",
     list: () => api.listNode(),
     handlers: {
-      onList: (items) => feed.listNodes(items),
-      onUpsert: (node) => feed.upsertNode(node),
+      onList: (items) => {
+        feed.listNodes(items);
+        dra.nodesChanged();
+      },
+      onUpsert: (node) => {
+        const known = ledger.node(node.metadata?.name ?? "") !== undefined;
+        feed.upsertNode(node);
+        // Claims on a node not known yet were left out: count them now it is.
+        if (!known) dra.nodesChanged();
+      },
       onDelete: (node) => feed.deleteNode(node),
+    },
+  });
+  // Dynamic Resource Allocation (resource.k8s.io/v1, GA in Kubernetes 1.34). Not part of
+  // readiness: on a cluster without the API these informers retry in the background, and nodes
+  // keep their devices from GPU Feature Discovery's labels.
+  const slices = new ResilientInformer<KubernetesObject>({
+    ...common,
+    name: "resourceslice",
+    path: "/apis/resource.k8s.io/v1/resourceslices",
+    list: () => resource.listResourceSlice(),
+    handlers: {
+      onList: (items) => dra.listSlices(items),
+      onUpsert: (slice) => dra.upsertSlice(slice),
+      onDelete: (slice) => dra.deleteSlice(slice),
+    },
+  });
+  const claims = new ResilientInformer<KubernetesObject>({
+    ...common,
+    name: "resourceclaim",
+    path: "/apis/resource.k8s.io/v1/resourceclaims",
+    list: () => resource.listResourceClaimForAllNamespaces(),
+    handlers: {
+      onList: (items) => dra.listClaims(items),
+      onUpsert: (claim) => dra.upsertClaim(claim),
+      onDelete: (claim) => dra.deleteClaim(claim),
     },
   });
   const pods = new ResilientInformer<V1Pod>({
@@ -124,6 +160,8 @@ export async function startKubeCluster(
   // first list finds their nodes (pods on unknown nodes wait for them).
   const started = (async () => {
     await nodes.start();
+    await slices.start();
+    await claims.start();
     await pods.start();
   })();
   const stopConfigWatch = reapplyOnConfigChange(config, feed, nodes, pods, opts.configCheckMs ?? CONFIG_CHECK_MS);
@@ -141,7 +179,7 @@ export async function startKubeCluster(
       stopConfigWatch();
       stopSettling();
       stopRequeueing();
-      await Promise.all([nodes.stop(), pods.stop()]);
+      await Promise.all([nodes.stop(), slices.stop(), claims.stop(), pods.stop()]);
       await started;
       client.close();
     },

@@ -7,6 +7,8 @@
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { GPU_DEVICES_ANNOTATION, parseDeviceAnnotation } from "../../cluster/device-annotation.js";
+import { isClaimKey } from "../../cluster/dra-claims.js";
+import type { DraGpu } from "../../cluster/dra-slices.js";
 import type { AllocationLedger } from "../../cluster/ledger.js";
 import { nodeViewFromV1 } from "../../cluster/node-view.js";
 import { podRequestFromV1 } from "../../cluster/pod-request.js";
@@ -26,6 +28,8 @@ export interface LedgerFeedOptions {
   readonly logger: Logger;
   readonly clock: () => number;
   readonly reservationTtlMs: number;
+  /** A node's GPUs from DRA ResourceSlices, when it has some (dra-feed.ts). */
+  readonly draGpus?: (node: string) => readonly DraGpu[] | undefined;
 }
 
 export function podKeyOf(pod: V1Pod): string {
@@ -71,23 +75,37 @@ export class LedgerFeed {
   private readonly uidByKey = new Map<string, string>();
   /** Pods already warned about (device guess, bad annotation): each is logged once. */
   private readonly warned = new Set<string>();
+  /** The last object of each node, to read it again when its ResourceSlices change. */
+  private readonly lastNodes = new Map<string, V1Node>();
 
   constructor(private readonly opts: LedgerFeedOptions) {}
+
+  /** Reads these nodes again from their last objects (their DRA devices changed). */
+  refreshNodes(names: readonly string[]): void {
+    for (const name of names) {
+      const node = this.lastNodes.get(name);
+      if (node) this.upsertNode(node);
+    }
+  }
 
   // ---- nodes ---------------------------------------------------------------------------------
 
   listNodes(nodes: readonly V1Node[]): void {
     const listed = new Set(nodes.map((n) => n.metadata?.name ?? ""));
     const held = [...this.opts.ledger.nodes()].map((n) => n.view.name);
-    for (const name of vanishedNodes(held, listed)) this.opts.ledger.removeNode(name);
+    for (const name of vanishedNodes(held, listed)) {
+      this.lastNodes.delete(name);
+      this.opts.ledger.removeNode(name);
+    }
     for (const node of nodes) this.upsertNode(node);
   }
 
   upsertNode(node: V1Node): void {
     const name = node.metadata?.name ?? "(unnamed)";
     let view: ReturnType<typeof nodeViewFromV1>;
+    this.lastNodes.set(name, node);
     try {
-      view = nodeViewFromV1(node, this.opts.config());
+      view = nodeViewFromV1(node, this.opts.config(), this.opts.draGpus?.(name));
     } catch (err) {
       const reason = (err as Error).message;
       // Logged when the reason changes, not on every status update of the node.
@@ -103,6 +121,7 @@ export class LedgerFeed {
   }
 
   deleteNode(node: V1Node): void {
+    if (node.metadata?.name) this.lastNodes.delete(node.metadata.name);
     if (node.metadata?.name) this.opts.ledger.removeNode(node.metadata.name);
   }
 
@@ -112,7 +131,8 @@ export class LedgerFeed {
   listPods(pods: readonly V1Pod[]): void {
     const live = pods.filter((p) => p.spec?.nodeName && !isTerminal(p));
     const actions = reconcile({
-      held: [...this.opts.ledger.allocations()].map((a) => a.podKey),
+      // Claims' allocations are the DRA feed's, not pods.
+      held: [...this.opts.ledger.allocations()].map((a) => a.podKey).filter((key) => !isClaimKey(key)),
       listed: new Set(live.map(podKeyOf)),
       reservations: this.opts.reservations.times(),
       now: this.opts.clock(),

@@ -14,8 +14,7 @@
  */
 import type { NodeState, PodRequest } from "../../cluster/types.js";
 import { type CompiledMix, fragmentationAfter, nodeFragmentation } from "../fragmentation.js";
-import { productAllowed, unitsNeeded } from "../gpu-fit.js";
-import { deviceOpenToPod } from "../tenancy.js";
+import { unitsIfOpen, unitsNeeded } from "../gpu-fit.js";
 import type { ScoringContext } from "../types.js";
 import { podMilliCpu, sharesOneGpu } from "./artifact-units.js";
 
@@ -50,23 +49,12 @@ function requestsNothing(pod: PodRequest): boolean {
   return pod.gpuCount === 0 && pod.resources.milliCpu === 0 && pod.resources.memoryBytes === 0;
 }
 
-/** Units the pod needs on device i if it may use it now; -1 otherwise. */
-function unitsIfQualifies(pod: PodRequest, node: NodeState, i: number, ctx: ScoringContext, isolate: boolean): number {
-  const gpu = node.view.gpus[i];
-  if (gpu.memoryMiB <= 0 || !productAllowed(pod, gpu)) return -1;
-  const device = node.devices[i];
-  const units = unitsNeeded(pod, gpu);
-  if (units > device.freeUnits) return -1;
-  if (isolate && !deviceOpenToPod(pod, device, ctx.config.tiers)) return -1;
-  return units;
-}
-
 /** The qualifying devices' positions, ascending, into `scratch.indices`; their count. */
 function qualifying(pod: PodRequest, node: NodeState, ctx: ScoringContext, scratch: FgdScratch): number {
   const isolate = ctx.policy.enforceIsolation !== false;
   let n = 0;
   for (let i = 0; i < node.devices.length; i++) {
-    if (unitsIfQualifies(pod, node, i, ctx, isolate) >= 0) scratch.candidates[n++] = i;
+    if (unitsIfOpen(pod, node, i, ctx.config.tiers, isolate) >= 0) scratch.candidates[n++] = i;
   }
   return n;
 }
@@ -91,7 +79,7 @@ export function bestSharedDevice(
   for (let k = 0; k < count; k++) {
     const i = candidates[k];
     indices[0] = i;
-    units[0] = unitsNeeded(pod, node.view.gpus[i]);
+    units[0] = unitsNeeded(pod, node, i);
     const score = fgdScore(before, fragmentationAfter(node, mix, cpu, 1, indices, units));
     if (device < 0 || score > best) {
       best = score;
@@ -119,7 +107,7 @@ export function fgdPlacement(
   // Least free first (insertion sort keeps equal amounts in index order, as Go's stable sort).
   let count = 0;
   for (let i = 0; i < node.devices.length && pod.gpuCount > 0; i++) {
-    const u = unitsIfQualifies(pod, node, i, ctx, isolate);
+    const u = unitsIfOpen(pod, node, i, ctx.config.tiers, isolate);
     if (u < 0) continue;
     const d = node.devices[i];
     const f = d.freeUnits / d.capacityUnits;

@@ -8,9 +8,8 @@
  */
 import { unitsOnDevice } from "../../cluster/gpu-units.js";
 import type { NodeState, PodRequest } from "../../cluster/types.js";
-import { acceptsProduct, gpuShortfall, productAllowed, unitsNeeded } from "../gpu-fit.js";
+import { acceptsProduct, gpuShortfall, unitsIfOpen } from "../gpu-fit.js";
 import { resourcesFit } from "../signals/resources-fit.js";
-import { deviceOpenToPod } from "../tenancy.js";
 import type { Rejection, ScoringContext, Signal } from "../types.js";
 
 /**
@@ -19,28 +18,21 @@ import type { Rejection, ScoringContext, Signal } from "../types.js";
  */
 export function enoughDevices(pod: PodRequest, node: NodeState, ctx: ScoringContext, need: number): boolean {
   const req = pod.gpuMemory;
-  const anyProduct = pod.gpuProducts.length === 0;
   const isolate = ctx.policy.enforceIsolation !== false;
   const desc = node.freeUnitsDesc;
   const memoryMiB = node.alikeGpuMemoryMiB;
   const product = node.alikeGpuProduct;
-  if (desc !== undefined && memoryMiB !== undefined && product !== undefined && !isolate) {
+  const plainPod = pod.migProfile === undefined && pod.exclusive !== true;
+  if (desc !== undefined && memoryMiB !== undefined && product !== undefined && !isolate && plainPod) {
     // Alike devices: the need-th largest free amount decides, read off the snapshot alone.
     if (desc.length < need || !acceptsProduct(pod, product)) return false;
     return desc[need - 1] >= unitsOnDevice(req, memoryMiB);
   }
   const devices = node.devices;
   if (devices.length < need) return false;
-  const gpus = node.view.gpus;
   let n = 0;
   for (let i = 0; i < devices.length; i++) {
-    const gpu = gpus[i];
-    if (gpu.memoryMiB <= 0 || !(anyProduct || productAllowed(pod, gpu))) continue;
-    const device = devices[i];
-    const units = req.kind === "milli" ? req.milli * gpu.memoryMiB : unitsNeeded(pod, gpu);
-    if (units > device.freeUnits) continue;
-    if (isolate && device.occupants.length > 0 && !deviceOpenToPod(pod, device, ctx.config.tiers)) continue;
-    if (++n >= need) return true;
+    if (unitsIfOpen(pod, node, i, ctx.config.tiers, isolate) >= 0 && ++n >= need) return true;
   }
   return false;
 }

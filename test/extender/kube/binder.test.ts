@@ -160,10 +160,11 @@ describe("binder", () => {
     api.putNode(v1Node({ name: "gpu-a", gpus: 8 }));
     const pods = Array.from({ length: 30 }, (_, i) => api!.putPod(v1Pod({ name: `p-${i}`, namespace: "ml" })));
     cluster = await startKubeCluster(() => config, collectingLogger().logger, { kubeConfig: api.kubeConfig() });
-    await waitFor("the informers to watch", () => api!.watchCount("nodes") === 1 && api!.watchCount("pods") === 1);
-    // The two lists shared one kept-alive connection; each watch holds one of its own.
+    const kinds = ["nodes", "resourceslices", "resourceclaims", "pods"] as const;
+    await waitFor("the informers to watch", () => kinds.every((k) => api!.watchCount(k) === 1));
+    // The four lists shared one kept-alive connection; each watch holds one of its own.
     const opened = api.connections;
-    expect(opened).toBe(3);
+    expect(opened).toBe(5);
     for (const p of pods) {
       const name = p.metadata!.name!;
       expect((await cluster.podSource.getPod("ml", name, true))?.metadata?.uid).toBe(p.metadata!.uid);
