@@ -24,7 +24,7 @@ import {
 } from "@kubernetes/client-node";
 
 /** Sockets API calls may use at once; a bind burst queues in the agent instead of opening more. */
-export const API_SOCKETS = 6;
+export const API_SOCKETS = 4;
 
 export interface ApiTimeouts {
   /** Longest a list, get or write may take, answer included. */
