@@ -176,7 +176,7 @@ export function benchDeps(): ExtenderDeps {
         podKey: `running/${view.name}-${d}`,
         node: view.name,
         tenant: `team-${d % 3}`,
-        tier: view.tier,
+        sharingTier: view.tier,
         milliCpu: 4000,
         memoryBytes: 16 * 2 ** 30,
         devices: [{ index: d, units: Math.round((r < 0.3 ? 1 : 0.5) * g.memoryMiB * 1000) }],

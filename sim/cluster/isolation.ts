@@ -30,7 +30,7 @@ export function isolationBreach(
 ): IsolationBreach | null {
   const weakNode = node.view.tier < pod.tier;
   const tenant = pod.tenant === "" ? pod.namespace : pod.tenant;
-  const podShares = tiers[pod.tier]?.shareDevicesAcrossTenants === true;
+  const podShares = tiers[pod.sharingTier]?.shareDevicesAcrossTenants === true;
   let foreignNeighbours = 0;
   let passthroughNeighbours = 0;
   const whole = pod.exclusive === true || node.view.passthrough === true;
@@ -43,7 +43,7 @@ export function isolationBreach(
       if (o.podKey === pod.key) continue;
       if (takes && whole) passthroughNeighbours++;
       if (occupantTenant(o) === tenant) continue;
-      const bothShare = podShares && tiers[o.tier]?.shareDevicesAcrossTenants === true;
+      const bothShare = podShares && tiers[o.sharingTier]?.shareDevicesAcrossTenants === true;
       if (!bothShare) foreignNeighbours++;
     }
   });

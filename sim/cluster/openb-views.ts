@@ -62,6 +62,7 @@ export function openbPodRequest(pod: OpenbPod): PodRequest {
     resources: { milliCpu: pod.milliCpu, memoryBytes: pod.memoryMiB * BYTES_PER_MIB, pods: 1 },
     tier: 0,
     tierSource: "openb trace (no isolation tiers)",
+    sharingTier: 0,
     tenant: OPENB_TENANT,
     model: null,
     workloadClass: "default",

@@ -1,8 +1,9 @@
 /**
  * Simulated pods as the core's PodRequests, shaped as src/cluster reads the equivalent Kubernetes
  * pod: each tenant is its own namespace (a namespace is its tenant, src/cluster/tenant.ts), the tier comes
- * from the tierfit.io/isolation-tier annotation, a share of a device from tierfit.io/gpu-fraction
- * and an amount of memory from tierfit.io/gpu-memory.
+ * from the tierfit.io/isolation-tier annotation and the pod runs in that tier's first RuntimeClass
+ * (so it runs at the tier it needs: sharingTier = tier), a share of a device from
+ * tierfit.io/gpu-fraction and an amount of memory from tierfit.io/gpu-memory.
  */
 import { tierByName } from "../../src/cluster/tier-match.js";
 import type { PodRequest } from "../../src/cluster/types.js";
@@ -14,6 +15,25 @@ const BYTES_PER_GIB = 1024 ** 3;
 
 function tierSource(config: TierfitConfig, tier: string): string {
   return `annotation ${config.tierSources.podAnnotation}=${tier}`;
+}
+
+/**
+ * The tier a simulated pod needs and runs at, and the RuntimeClass it runs in (its tier's first;
+ * a tier that lists none is still taken to be what the pod runs at).
+ */
+function tierFields(
+  config: TierfitConfig,
+  tier: string,
+  what: string,
+): Pick<PodRequest, "tier" | "tierSource" | "sharingTier" | "runtimeClassName"> {
+  const index = tierByName(config, tier, what, "TF_ERR_CONFIG");
+  const runtimeClassName = config.tiers[index].runtimeClasses[0];
+  return {
+    tier: index,
+    tierSource: tierSource(config, tier),
+    sharingTier: index,
+    ...(runtimeClassName === undefined ? {} : { runtimeClassName }),
+  };
 }
 
 /**
@@ -34,8 +54,7 @@ export function syntheticPodRequest(
     gpuCount: pod.gpuCount,
     gpuMemory: { kind: "milli", milli: pod.gpuMilli },
     resources: { milliCpu: pod.milliCpu, memoryBytes: pod.memoryMiB * BYTES_PER_MIB, pods: 1 },
-    tier: tierByName(config, pod.tier, `synthetic pod ${pod.name}`, "TF_ERR_CONFIG"),
-    tierSource: tierSource(config, pod.tier),
+    ...tierFields(config, pod.tier, `synthetic pod ${pod.name}`),
     tenant: pod.tenant,
     model: null,
     workloadClass: "default",
@@ -75,8 +94,7 @@ export function replicaPodRequest(spec: ReplicaSpec, config: TierfitConfig): Pod
       memoryBytes: Math.round(spec.memoryGiB * BYTES_PER_GIB),
       pods: 1,
     },
-    tier: tierByName(config, spec.tier, `service ${spec.service}`, "TF_ERR_CONFIG"),
-    tierSource: tierSource(config, spec.tier),
+    ...tierFields(config, spec.tier, `service ${spec.service}`),
     tenant: spec.tenant,
     model: spec.service,
     workloadClass: Object.hasOwn(config.workloadClasses, spec.workloadClass) ? spec.workloadClass : "default",

@@ -64,7 +64,7 @@ export function claimAllocation(
     node,
     tenant: namespace,
     // The claim says nothing of the pod's runtime: the weakest tier, which shares with nobody.
-    tier: 0,
+    sharingTier: 0,
     milliCpu: 0,
     memoryBytes: 0,
     pods: 0,

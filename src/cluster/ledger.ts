@@ -345,5 +345,12 @@ function reject(reason: string, unresolvable: boolean): Rejection {
 }
 
 function occupantOf(a: Allocation, units: number): Mutable<DeviceOccupant> {
-  return { podKey: a.podKey, tenant: a.tenant, tier: a.tier, units, model: a.model ?? null, gpus: a.devices.length };
+  return {
+    podKey: a.podKey,
+    tenant: a.tenant,
+    sharingTier: a.sharingTier,
+    units,
+    model: a.model ?? null,
+    gpus: a.devices.length,
+  };
 }

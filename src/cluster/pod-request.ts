@@ -1,6 +1,7 @@
 /**
  * A v1 Pod → the core's PodRequest: effective requests (see pod-resources.ts), GPUs and the GPU
- * memory each device must give, the isolation tier the pod needs, tenant, model and class.
+ * memory each device must give, the isolation tier the pod needs and the one it runs at, tenant,
+ * model and class.
  */
 import type { V1Pod } from "@kubernetes/client-node";
 import type { TierfitConfig } from "../config/schema.js";
@@ -84,6 +85,8 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
     );
   }
   const { tier, tierSource } = podTier(runtimeClassName, annotations, config, at);
+  // What the pod runs at, not what it asks for: only this lets it share a GPU across tenants.
+  const sharingTier = runtimeClassName ? (tierForRuntimeClass(config, runtimeClassName)?.tier ?? 0) : 0;
   const migProfile = gpus[0]?.name.startsWith(MIG_RESOURCE_PREFIX)
     ? gpus[0].name.slice(MIG_RESOURCE_PREFIX.length)
     : undefined;
@@ -109,6 +112,8 @@ export function podRequestFromV1(pod: V1Pod, config: TierfitConfig): PodRequest 
     },
     tier,
     tierSource,
+    sharingTier,
+    ...(runtimeClassName ? { runtimeClassName } : {}),
     tenant: podTenant(namespace, labels, config),
     model: podModel(labels, annotations, config),
     workloadClass: workloadClass && Object.hasOwn(config.workloadClasses, workloadClass) ? workloadClass : "default",

@@ -80,9 +80,19 @@ export interface PodRequest {
   readonly gpuMemory: GpuMemoryRequest;
   /** Effective cpu/memory requests (containers summed, init containers as max, plus overhead); pods = 1. */
   readonly resources: Resources;
-  /** Index into config.tiers: the weakest isolation this pod may run at. */
+  /**
+   * Index into config.tiers: the weakest isolation this pod may run at (the stronger of its
+   * RuntimeClass and the tier annotation, which may only raise it).
+   */
   readonly tier: number;
   readonly tierSource: string;
+  /**
+   * The tier the pod actually runs at, from its RuntimeClass alone (none or unmatched = 0): what
+   * decides whether it may share a GPU with another tenant. An annotation never grants that.
+   */
+  readonly sharingTier: number;
+  /** `spec.runtimeClassName`, when set: quoted when the tier it gives is below `tier`. */
+  readonly runtimeClassName?: string;
   /** The pod's namespace, or `<namespace>/<label>` where config lets a label narrow it (tenant.ts). */
   readonly tenant: string;
   /** `tierfit.io/model`: links the pod to live inference demand. */
@@ -108,7 +118,8 @@ export interface PodRequest {
 export interface DeviceOccupant {
   readonly podKey: string;
   readonly tenant: string;
-  readonly tier: number;
+  /** The pod's sharingTier (PodRequest): whether it may share the device with other tenants. */
+  readonly sharingTier: number;
   readonly units: number;
   /** The pod's model (`tierfit.io/model`), so live demand can forecast what it will bring here. */
   readonly model?: string | null;
@@ -168,7 +179,8 @@ export interface Allocation {
   readonly podKey: string;
   readonly node: string;
   readonly tenant: string;
-  readonly tier: number;
+  /** The pod's sharingTier (PodRequest), which its device occupants carry. */
+  readonly sharingTier: number;
   /** The pod's model (`tierfit.io/model`); absent or null = none. */
   readonly model?: string | null;
   readonly milliCpu: number;

@@ -103,7 +103,7 @@ function allocation(pod: PodRequest, node: string, devices: readonly DeviceAssig
     podKey: pod.key,
     node,
     tenant: effectiveTenant(pod),
-    tier: pod.tier,
+    sharingTier: pod.sharingTier,
     model: pod.model,
     milliCpu: pod.resources.milliCpu,
     memoryBytes: pod.resources.memoryBytes,

@@ -88,6 +88,16 @@ function podSummary(pod: PodRequest, config: TierfitConfig): string {
     `needs tier ${config.tiers[pod.tier]?.name ?? pod.tier} (${pod.tierSource})`,
     `tenant ${pod.tenant}`,
   ];
+  // Sharing a GPU across tenants follows the runtime, not the annotation: say so when they differ.
+  if (pod.sharingTier !== pod.tier) {
+    const runtime =
+      pod.runtimeClassName === undefined ? "no runtimeClassName" : `runtimeClassName ${pod.runtimeClassName}`;
+    parts.splice(
+      2,
+      0,
+      `runs at tier ${config.tiers[pod.sharingTier]?.name ?? pod.sharingTier} (${runtime}) for GPU sharing`,
+    );
+  }
   if (pod.model !== null) parts.push(`model ${pod.model}`);
   if (pod.workloadClass !== "default") parts.push(`workload class ${pod.workloadClass}`);
   return parts.join("; ");

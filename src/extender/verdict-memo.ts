@@ -6,7 +6,8 @@
  *
  * An answer is reused only when everything it was computed from is unchanged:
  *  - config, policy and workload mix: any different object and the memo starts over;
- *  - the pod, through its shape (podShapeKey) plus its tierSource, which a tier rejection quotes;
+ *  - the pod, through its shape (podShapeKey) plus its tierSource and RuntimeClass, which tier
+ *    and tenancy rejections quote;
  *  - the node, through its NodeState object: states are immutable, every change makes a new one
  *    with a new version (ledger.ts), and full-mode states are reused per view (node-views.ts); an
  *    answer keeps the state it was computed for;
@@ -91,7 +92,7 @@ export class VerdictMemo {
   rowKey(pod: PodRequest, ctx: ScoringContext): string | null {
     if (ctx.policy.shapeDetermined === false) return null;
     const live = ctx.demand.nodes.size > 0 ? "live" : "none";
-    return `${podShapeKey(pod)}|${pod.tierSource}|${podDeviceLoad(pod, ctx)}|${live}`;
+    return `${podShapeKey(pod)}|${pod.tierSource}|${pod.runtimeClassName ?? ""}|${podDeviceLoad(pod, ctx)}|${live}`;
   }
 
   /** `slots`: where each state sits in the ledger's node array (names mode), or null. */

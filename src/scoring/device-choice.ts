@@ -78,7 +78,7 @@ export class DevicePlan {
     this.isolate = policy?.enforceIsolation !== false;
     this.chooser = policy?.chooseSharedDevice;
     this.tenant = effectiveTenant(pod);
-    this.sharesAcrossTenants = tierShares(config.tiers, pod.tier);
+    this.sharesAcrossTenants = tierShares(config.tiers, pod.sharingTier);
     this.fixedUnits = pod.gpuMemory.kind === "mib" ? unitsOnDevice(pod.gpuMemory, 1) : -1;
     const k = Math.max(pod.gpuCount, 1);
     this.indices = new Int32Array(k);

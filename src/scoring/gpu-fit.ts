@@ -238,15 +238,31 @@ function tenantShortfall(pod: PodRequest, node: NodeState, config: TierfitConfig
       blockers += blockingOccupants(pod, device, config.tiers);
     }
   }
-  const tier = config.tiers[pod.tier];
-  const rule = tier?.shareDevicesAcrossTenants
-    ? "their pods run at a tier that does not share GPUs across tenants"
-    : `tier ${tier?.name ?? pod.tier} does not share GPUs across tenants`;
   return {
     signal: "isolationTier",
-    reason: `needs ${plural(pod.gpuCount, "GPU")} not shared with another tenant; ${blocked} of ${plural(withRoom, "GPU")} with room ${blocked === 1 ? "holds" : "hold"} ${plural(blockers, "pod")} of another tenant, and ${rule}`,
+    reason: `needs ${plural(pod.gpuCount, "GPU")} not shared with another tenant; ${blocked} of ${plural(withRoom, "GPU")} with room ${blocked === 1 ? "holds" : "hold"} ${plural(blockers, "pod")} of another tenant, and ${sharingRule(pod, config)}`,
     unresolvable: false,
   };
+}
+
+/**
+ * Why the pod and those holders may not share: the pod runs at a tier that shares but they do
+ * not; or its tier does not share; or only its annotation, not its RuntimeClass, names a tier
+ * that would (what the pod runs at decides, so an annotation never opens another tenant's GPU).
+ */
+function sharingRule(pod: PodRequest, config: TierfitConfig): string {
+  const tierName = (t: number) => config.tiers[t]?.name ?? String(t);
+  if (config.tiers[pod.sharingTier]?.shareDevicesAcrossTenants) {
+    return "their pods run at a tier that does not share GPUs across tenants";
+  }
+  if (!config.tiers[pod.tier]?.shareDevicesAcrossTenants) {
+    return `tier ${tierName(pod.tier)} does not share GPUs across tenants`;
+  }
+  // The pod's tier shares but the tier it runs at does not: the annotation raised it. A
+  // RuntimeClass no tier lists runs at the weakest tier, so naming that tier says it all.
+  const rc = pod.runtimeClassName;
+  const runtime = rc === undefined ? "none" : `${rc}, tier ${tierName(pod.sharingTier)}`;
+  return `pod's tier ${tierName(pod.tier)} comes from annotation ${config.tierSources.podAnnotation}, not its runtimeClass (${runtime}), so it shares no GPU across tenants`;
 }
 
 /** "40 GiB", or for a share "46% of a GPU (7.4 GiB)" when every candidate device has the same memory. */

@@ -21,13 +21,18 @@ import type { NodeChangeFeed, NodeState, PodRequest } from "../cluster/types.js"
 import { effectiveTenant } from "./tenancy.js";
 import type { ScoringContext } from "./types.js";
 
-/** Everything the built-in signals read from a pod, as one string. */
+/**
+ * Everything the built-in signals read from a pod, as one string: the tier it needs and the one
+ * it runs at (which decides sharing across tenants), and the kind of device it takes (whole GPUs
+ * only, passthrough resource, MIG profile), which the same request can differ in.
+ */
 export function podShapeKey(pod: PodRequest): string {
   const m = pod.gpuMemory;
   const r = pod.resources;
   const memory = m.kind === "mib" ? `${m.mib}Mi` : `${m.milli}m`;
   const products = pod.gpuProducts.length === 0 ? "" : pod.gpuProducts.join(",");
-  return `${pod.gpuCount}|${memory}|${r.milliCpu}|${r.memoryBytes}|${r.pods}|${pod.tier}|${effectiveTenant(pod)}|${pod.model ?? ""}|${pod.workloadClass}|${products}`;
+  const kind = `${pod.exclusive === true ? "x" : ""}${pod.passthroughResource === true ? "p" : ""}|${pod.migProfile ?? ""}`;
+  return `${pod.gpuCount}|${memory}|${r.milliCpu}|${r.memoryBytes}|${r.pods}|${pod.tier}|${pod.sharingTier}|${kind}|${effectiveTenant(pod)}|${pod.model ?? ""}|${pod.workloadClass}|${products}`;
 }
 
 /** No winner known: the row's best must be found again by a scan. */

@@ -228,7 +228,7 @@ export function allocationFor(pod: PodRequest, node: NodeState, ctx: ScoringCont
     podKey: pod.key,
     node: node.view.name,
     tenant: effectiveTenant(pod),
-    tier: pod.tier,
+    sharingTier: pod.sharingTier,
     model: pod.model,
     milliCpu: pod.resources.milliCpu,
     memoryBytes: pod.resources.memoryBytes,

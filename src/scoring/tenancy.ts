@@ -1,6 +1,8 @@
 /**
  * Who may share a physical GPU. Pods of different tenants never share one unless both run at a
  * tier whose config sets `shareDevicesAcrossTenants` (VM isolation): that is the point of tiers.
+ * "Run at" is each pod's sharingTier, its RuntimeClass's tier: an annotation that raises the tier
+ * a pod needs is the pod's own say, so it never opens another tenant's GPU.
  */
 import type { DeviceOccupant, DeviceState, NodeState, PodRequest } from "../cluster/types.js";
 import type { TierConfig } from "../config/schema.js";
@@ -30,7 +32,7 @@ export function tierShares(tiers: readonly TierConfig[], tier: number): boolean 
 
 /** Whether the pod may take memory on this device given who already holds it. */
 export function deviceOpenToPod(pod: PodRequest, device: DeviceState, tiers: readonly TierConfig[]): boolean {
-  return deviceOpenTo(effectiveTenant(pod), tierShares(tiers, pod.tier), device, tiers);
+  return deviceOpenTo(effectiveTenant(pod), tierShares(tiers, pod.sharingTier), device, tiers);
 }
 
 /** deviceOpenToPod with the pod's tenant and sharing resolved once per pod (the hot loop's form). */
@@ -44,7 +46,7 @@ export function deviceOpenTo(
   for (let i = 0; i < occupants.length; i++) {
     const o = occupants[i];
     if (occupantOf(tenant, o)) continue;
-    if (!podShares || !tierShares(tiers, o.tier)) return false;
+    if (!podShares || !tierShares(tiers, o.sharingTier)) return false;
   }
   return true;
 }
@@ -62,10 +64,10 @@ export function deviceOpenOnNode(pod: PodRequest, node: NodeState, i: number, ti
 
 /** How many occupants of this device block the pod (other tenants below a sharing tier). */
 export function blockingOccupants(pod: PodRequest, device: DeviceState, tiers: readonly TierConfig[]): number {
-  const podShares = tierShares(tiers, pod.tier);
+  const podShares = tierShares(tiers, pod.sharingTier);
   let n = 0;
   for (const o of device.occupants) {
-    if (!sameTenant(pod, o) && (!podShares || !tierShares(tiers, o.tier))) n++;
+    if (!sameTenant(pod, o) && (!podShares || !tierShares(tiers, o.sharingTier))) n++;
   }
   return n;
 }

@@ -153,7 +153,7 @@ describe("AllocationLedger invariants under random operations", () => {
         podKey: rnd.pick(POD_KEYS),
         node,
         tenant: rnd.pick(["a", "b"]),
-        tier: rnd.int(3),
+        sharingTier: rnd.int(3),
         milliCpu: 100 * rnd.int(40),
         memoryBytes: 2 ** 20 * rnd.int(4096),
         devices: randomDevices(node, maxUnits),

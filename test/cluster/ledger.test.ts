@@ -20,18 +20,18 @@ function view(name: string, gpus: number, memoryMiB = 81920, tier = 0): NodeView
 }
 
 function alloc(podKey: string, node: string, devices: DeviceAssignment[], extra: Partial<Allocation> = {}): Allocation {
-  return { podKey, node, tenant: "team-a", tier: 0, milliCpu: 1000, memoryBytes: 2 ** 30, devices, ...extra };
+  return { podKey, node, tenant: "team-a", sharingTier: 0, milliCpu: 1000, memoryBytes: 2 ** 30, devices, ...extra };
 }
 
 describe("AllocationLedger", () => {
-  it("records an assignment: free units, occupants with tenant and tier, requested sums, version", () => {
+  it("records an assignment: free units, occupants with tenant and sharing tier, requested sums, version", () => {
     const ledger = new AllocationLedger();
     ledger.upsertNode(nodeViewFromV1(v1Node({ name: "gpu-1", gpus: 2 }), clusterTestConfig()));
     const before = ledger.node("gpu-1")!;
     expect(before.devices.map((d) => d.freeUnits)).toEqual([80 * GIB, 80 * GIB]);
 
     const rejection = ledger.assign(
-      alloc("ml/a", "gpu-1", [{ index: 1, units: 20 * GIB }], { tenant: "team-b", tier: 2, milliCpu: 4000 }),
+      alloc("ml/a", "gpu-1", [{ index: 1, units: 20 * GIB }], { tenant: "team-b", sharingTier: 2, milliCpu: 4000 }),
     );
     expect(rejection).toBeNull();
     const after = ledger.node("gpu-1")!;
@@ -42,7 +42,7 @@ describe("AllocationLedger", () => {
       capacityUnits: 80 * GIB,
       freeUnits: 60 * GIB,
       // No model on the allocation; one device held.
-      occupants: [{ podKey: "ml/a", tenant: "team-b", tier: 2, units: 20 * GIB, model: null, gpus: 1 }],
+      occupants: [{ podKey: "ml/a", tenant: "team-b", sharingTier: 2, units: 20 * GIB, model: null, gpus: 1 }],
     });
     expect(after.devices[0].occupants).toEqual([]);
     expect(after.requested).toEqual({ milliCpu: 4000, memoryBytes: 2 ** 30, pods: 1 });

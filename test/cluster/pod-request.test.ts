@@ -32,6 +32,7 @@ describe("podRequestFromV1: identity, GPUs and labels", () => {
       resources: { milliCpu: 4000, memoryBytes: 16 * GI, pods: 1 },
       tier: 0,
       tierSource: "default: weakest tier",
+      sharingTier: 0,
       // The label is ignored: the operator has not let labels narrow tenants in "ml".
       tenant: "ml",
       model: "llama-3-8b",
@@ -195,26 +196,41 @@ describe("podRequestFromV1: effective requests the way kube-scheduler computes t
   });
 });
 
-describe("podRequestFromV1: the tier a pod needs", () => {
-  it.each<[string | undefined, string | undefined, number, string]>([
-    [undefined, undefined, 0, "default: weakest tier"],
-    ["runc", undefined, 0, "runtimeClassName runc (matches runc)"],
-    ["gvisor", undefined, 1, "runtimeClassName gvisor (matches gvisor)"],
-    ["kata-qemu", undefined, 2, "runtimeClassName kata-qemu (matches kata-*)"],
-    ["nvidia", undefined, 0, "default: weakest tier (runtimeClassName nvidia matches no tier)"],
-    [undefined, "sandboxed", 1, "annotation tierfit.io/isolation-tier=sandboxed"],
-    ["runc", "hypervisor", 2, "annotation tierfit.io/isolation-tier=hypervisor"],
-    ["kata", "sandboxed", 2, "runtimeClassName kata (matches kata)"],
+describe("podRequestFromV1: the tier a pod needs and the tier it runs at", () => {
+  // [runtimeClassName, annotation, tier, sharingTier, tierSource]: the annotation may raise the
+  // tier a pod needs, but the tier it runs at, which decides sharing across tenants, is its
+  // RuntimeClass's alone.
+  it.each<[string | undefined, string | undefined, number, number, string]>([
+    [undefined, undefined, 0, 0, "default: weakest tier"],
+    ["runc", undefined, 0, 0, "runtimeClassName runc (matches runc)"],
+    ["gvisor", undefined, 1, 1, "runtimeClassName gvisor (matches gvisor)"],
+    ["kata-qemu", undefined, 2, 2, "runtimeClassName kata-qemu (matches kata-*)"],
+    ["nvidia", undefined, 0, 0, "default: weakest tier (runtimeClassName nvidia matches no tier)"],
+    [undefined, "sandboxed", 1, 0, "annotation tierfit.io/isolation-tier=sandboxed"],
+    [undefined, "hypervisor", 2, 0, "annotation tierfit.io/isolation-tier=hypervisor"],
+    ["runc", "hypervisor", 2, 0, "annotation tierfit.io/isolation-tier=hypervisor"],
+    ["nvidia", "hypervisor", 2, 0, "annotation tierfit.io/isolation-tier=hypervisor"],
+    ["kata", "sandboxed", 2, 2, "runtimeClassName kata (matches kata)"],
+    [
+      "kata",
+      "hypervisor",
+      2,
+      2,
+      "runtimeClassName kata (matches kata) and annotation tierfit.io/isolation-tier=hypervisor",
+    ],
     [
       "runsc",
       "sandboxed",
       1,
+      1,
       "runtimeClassName runsc (matches runsc) and annotation tierfit.io/isolation-tier=sandboxed",
     ],
-  ])("runtimeClassName %s, annotation %s → tier %d", (runtimeClassName, tier, expected, source) => {
+  ])("runtimeClassName %s, annotation %s → tier %d, runs at %d", (runtimeClassName, tier, expected, runsAt, source) => {
     const req = podRequestFromV1(v1Pod({ name: "p", runtimeClassName, tier }), config);
     expect(req.tier).toBe(expected);
+    expect(req.sharingTier).toBe(runsAt);
     expect(req.tierSource).toBe(source);
+    expect(req.runtimeClassName).toBe(runtimeClassName);
   });
 
   it("refuses an annotation naming no configured tier", () => {

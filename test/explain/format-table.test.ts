@@ -58,4 +58,16 @@ describe("formatExplanation", () => {
     expect(text).toContain("\nNo node can take the pod (2 nodes checked).\n");
     expect(text).not.toContain("Notes:");
   });
+
+  it("says when the tier a pod runs at, which decides GPU sharing, is below the tier it needs", () => {
+    const annotated = {
+      ...explanation.request,
+      tierSource: "annotation tierfit.io/isolation-tier=hypervisor",
+      sharingTier: 0,
+      runtimeClassName: undefined,
+    };
+    expect(formatExplanation({ ...explanation, request: annotated }, config, { color: false })).toContain(
+      "needs tier hypervisor (annotation tierfit.io/isolation-tier=hypervisor); runs at tier shared-kernel (no runtimeClassName) for GPU sharing; tenant chat",
+    );
+  });
 });

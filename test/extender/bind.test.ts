@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Allocation } from "../../src/cluster/types.js";
+import { defaultConfig } from "../../src/config/load.js";
+import type { TierfitConfig } from "../../src/config/schema.js";
 import type { Binder, BindResult, BindTarget } from "../../src/extender/ports.js";
 import { STANDALONE_BIND_ERROR } from "../../src/extender/verbs/bind.js";
 import { makeHarness, occupy } from "./harness.js";
@@ -25,7 +27,7 @@ describe("bind", () => {
       podKey: "default/llm-0",
       node: "node-a",
       tenant: "default",
-      tier: 1,
+      sharingTier: 0,
       model: null,
       milliCpu: 1000,
       memoryBytes: 2 ** 30,
@@ -89,6 +91,68 @@ describe("bind", () => {
       ["team-a", [1]],
     ]);
     expect(h.ledger.conflicts()).toEqual([]);
+  });
+
+  describe("sharing a GPU across tenants follows the pod's RuntimeClass, never its tier annotation", () => {
+    // The shipped tiers, with an operator letting hypervisor pods of different tenants share a GPU.
+    const base = defaultConfig();
+    const config: TierfitConfig = {
+      ...base,
+      tiers: base.tiers.map((t) =>
+        t.name === "hypervisor" ? { ...t, gpuSharing: "shared" as const, shareDevicesAcrossTenants: true } : t,
+      ),
+    };
+    /** A one-GPU hypervisor node where team-b's hypervisor pod (RuntimeClass edera) holds 10 GiB. */
+    const setup = (pod: ReturnType<typeof gpuPod>) => {
+      const h = makeHarness({ config, nodes: [gpuNode({ name: "vm", gpus: 1, tier: "hypervisor" })], apiPods: [pod] });
+      occupy(h, "team-b/model-0", "vm", [{ index: 0, gib: 10 }], "team-b", 2);
+      return h;
+    };
+    const pod = (runtimeClassName?: string) =>
+      gpuPod({ name: "p-0", namespace: "team-a", tier: "hypervisor", gpuMemory: "10Gi", runtimeClassName });
+
+    it("keeps a pod that only annotates itself hypervisor (running under runc or none) off team-b's GPU", async () => {
+      for (const runtime of [undefined, "runc"]) {
+        const h = setup(pod(runtime));
+        const reason = `needs 1 GPU not shared with another tenant; 1 of 1 GPU with room holds 1 pod of another tenant, and pod's tier hypervisor comes from annotation tierfit.io/isolation-tier, not its runtimeClass (${runtime === undefined ? "none" : "runc, tier shared-kernel"}), so it shares no GPU across tenants`;
+        expect((await h.post("filter", { Pod: pod(runtime), NodeNames: ["vm"] })).json).toMatchObject({
+          NodeNames: [],
+          FailedNodes: { vm: reason },
+        });
+        expect((await h.post("bind", bindArgs("p-0", "vm", "uid-p-0", "team-a"))).json).toEqual({
+          Error: `cannot bind team-a/p-0 to vm: ${reason}`,
+        });
+        expect(h.binds).toEqual([]);
+      }
+    });
+
+    it("lets a pod that runs in a hypervisor RuntimeClass share it, recording the tier it runs at", async () => {
+      const h = setup(pod("edera"));
+      expect((await h.post("filter", { Pod: pod("edera"), NodeNames: ["vm"] })).json).toMatchObject({
+        NodeNames: ["vm"],
+      });
+      expect((await h.post("bind", bindArgs("p-0", "vm", "uid-p-0", "team-a"))).json).toEqual({ Error: "" });
+      expect(h.binds.map((b) => [b.allocation.tenant, b.allocation.sharingTier, b.allocation.devices])).toEqual([
+        ["team-a", 2, [{ index: 0, units: 10 * GIB_UNITS }]],
+      ]);
+      expect(h.ledger.node("vm")!.devices[0].occupants.map((o) => [o.podKey, o.sharingTier])).toEqual([
+        ["team-b/model-0", 2],
+        ["team-a/p-0", 2],
+      ]);
+    });
+
+    it("records an annotation-only pod at the tier it runs at, so no other tenant's pod joins it", async () => {
+      const annotated = pod();
+      const h = makeHarness({
+        config,
+        nodes: [gpuNode({ name: "vm", gpus: 1, tier: "hypervisor" })],
+        apiPods: [annotated],
+      });
+      expect((await h.post("bind", bindArgs("p-0", "vm", "uid-p-0", "team-a"))).json).toEqual({ Error: "" });
+      expect(h.binds[0].allocation.sharingTier).toBe(0);
+      const joiner = gpuPod({ name: "q-0", namespace: "team-b", gpuMemory: "10Gi", runtimeClassName: "edera" });
+      expect((await h.post("filter", { Pod: joiner, NodeNames: ["vm"] })).json).toMatchObject({ NodeNames: [] });
+    });
   });
 
   it("refuses a pod of another scheduler, a pod already bound, and binds while the cache is not complete", async () => {

@@ -58,7 +58,7 @@ describe("candidatesByName", () => {
           podKey: `default/p-${step}`,
           node: name,
           tenant: "t",
-          tier: 1,
+          sharingTier: 1,
           milliCpu: 1,
           memoryBytes: 1,
           devices: [{ index: 0, units: 1 }],

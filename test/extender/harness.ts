@@ -126,13 +126,13 @@ export function occupy(
   node: string,
   devices: { index: number; gib: number }[],
   tenant = "team-b",
-  tier = 2,
+  sharingTier = 2,
 ): void {
   const rejection = h.ledger.assign({
     podKey,
     node,
     tenant,
-    tier,
+    sharingTier,
     milliCpu: 1000,
     memoryBytes: 2 ** 30,
     devices: devices.map((d) => ({ index: d.index, units: d.gib * 1024 * 1000 })),

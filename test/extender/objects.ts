@@ -58,6 +58,8 @@ export interface PodSpec {
   readonly tenant?: string;
   /** tierfit.io/isolation-tier annotation. */
   readonly tier?: string;
+  /** spec.runtimeClassName; absent = none. */
+  readonly runtimeClassName?: string;
   readonly cpu?: string;
   readonly memory?: string;
   readonly annotations?: Record<string, string>;
@@ -83,6 +85,7 @@ export function gpuPod(spec: PodSpec): V1Pod {
   resources.requests.cpu = spec.cpu ?? "1";
   resources.requests.memory = spec.memory ?? "1Gi";
   if (spec.nodeName) pod.spec.nodeName = spec.nodeName;
+  if (spec.runtimeClassName) pod.spec.runtimeClassName = spec.runtimeClassName;
   pod.spec.schedulerName = spec.schedulerName ?? "tierfit";
   return pod as V1Pod;
 }

@@ -23,7 +23,7 @@ describe("AllocationLedger.changes", () => {
     podKey,
     node: "n1",
     tenant: "t",
-    tier: 1,
+    sharingTier: 1,
     milliCpu: 0,
     memoryBytes: 0,
     devices: [{ index: 0, units }],

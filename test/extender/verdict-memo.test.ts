@@ -62,7 +62,7 @@ const CLUSTER: NodeState[] = [
   nodeState({ name: "a100-half", tier: 1, gpus: [gpu(40960, { occupants: [{ milli: 500, tenant: "team-b" }] })] }),
   nodeState({ name: "a100-full", tier: 2, gpus: [gpu(40960, { occupants: [{ tenant: "team-b" }] })] }),
   nodeState({ name: "t4-weak", tier: 0, gpus: [gpu(15360, { product: "Tesla-T4" }), gpu(15360)] }),
-  nodeState({ name: "h100", tier: 2, gpus: [gpu(81920), gpu(81920, { occupants: [{ mib: 20480, tier: 2 }] })] }),
+  nodeState({ name: "h100", tier: 2, gpus: [gpu(81920), gpu(81920, { occupants: [{ mib: 20480, sharingTier: 2 }] })] }),
   nodeState({ name: "cpu-only", tier: 0, cpu: 8, requestedCpu: 7 }),
   nodeState({ name: "pods-full", tier: 1, gpus: [gpu(40960)], pods: 3, requestedPods: 3 }),
 ];
@@ -98,6 +98,30 @@ describe("VerdictMemo answers as decide() does", () => {
     expect(b.verdicts[0].rejection?.reason).toContain("runtimeClassName kata");
   });
 
+  it("keeps apart pods of one shape that differ in the tier they run at, or in taking GPUs exclusively", () => {
+    // One hypervisor GPU: team-b's hypervisor pod holds 10 GiB; team-a's own pod holds 10 GiB of another.
+    const node = nodeState({
+      name: "vm",
+      tier: 2,
+      gpus: [
+        gpu(40960, { occupants: [{ podKey: "team-b/x", tenant: "team-b", sharingTier: 2, mib: 10240 }] }),
+        gpu(40960, { occupants: [{ podKey: "team-a/y", tenant: "team-a", sharingTier: 2, mib: 10240 }] }),
+      ],
+    });
+    const memo = new VerdictMemo();
+    const shape = { gpuCount: 2, gpuMiB: 10240, tenant: "team-a", tier: 2, tierSource: "the same" } as const;
+    // Runs in a hypervisor RuntimeClass: takes a share of both GPUs. The same request, annotated
+    // hypervisor but running at the weakest tier, must not be handed that answer.
+    expect(expectDecide(memo, podRequest({ ...shape, sharingTier: 2 }), [node], ctxAt()).passed).toBe(1);
+    const annotated = expectDecide(memo, podRequest({ ...shape, sharingTier: 0 }), [node], ctxAt());
+    expect(annotated.verdicts[0].rejection?.signal).toBe("isolationTier");
+    // Nor may a passthrough pod of that shape, which needs GPUs no pod holds, even its own tenant's.
+    const passthrough = { ...podRequest({ ...shape, sharingTier: 2 }), exclusive: true };
+    expect(expectDecide(memo, passthrough, [node], ctxAt()).verdicts[0].rejection?.reason).toContain(
+      "GPU passthrough: shared with no other pod",
+    );
+  });
+
   it("judges a changed node again (a new state with a new version), and only that node", () => {
     const memo = new VerdictMemo();
     const pod = PODS[0];
@@ -110,7 +134,7 @@ describe("VerdictMemo answers as decide() does", () => {
       podKey: "default/filler",
       node: "a100-free",
       tenant: "team-b",
-      tier: 1,
+      sharingTier: 1,
       milliCpu: 1000,
       memoryBytes: GiB,
       devices: [
@@ -131,7 +155,11 @@ describe("VerdictMemo answers as decide() does", () => {
     const taken: NodeState = {
       ...free,
       devices: [
-        { ...free.devices[0], freeUnits: 0, occupants: [{ podKey: "x/y", tenant: "team-b", tier: 1, units: 1 }] },
+        {
+          ...free.devices[0],
+          freeUnits: 0,
+          occupants: [{ podKey: "x/y", tenant: "team-b", sharingTier: 1, units: 1 }],
+        },
       ],
       version: 8,
     };
@@ -267,7 +295,7 @@ describe("VerdictMemo by position in the ledger's node array (names mode)", () =
             podKey,
             node: name,
             tenant: "team-b",
-            tier: state.view.tier,
+            sharingTier: state.view.tier,
             milliCpu: 100,
             memoryBytes: GiB,
             devices: [{ index: 0, units: Math.ceil(device.freeUnits / 2) }],
@@ -307,7 +335,7 @@ describe("VerdictMemo by position in the ledger's node array (names mode)", () =
       podKey: "default/filler",
       node: "a100-free-1",
       tenant: "team-b",
-      tier: 1,
+      sharingTier: 1,
       milliCpu: 1000,
       memoryBytes: GiB,
       devices: [{ index: 0, units: 40960 * 1000 }],

@@ -21,7 +21,7 @@ function node(name: string, tier: number, pods: string[][]): NodeState {
       product: "NVIDIA-A100-SXM4-40GB",
       capacityUnits,
       freeUnits: capacityUnits - units * holders.length,
-      occupants: holders.map((podKey) => ({ podKey, tenant: "t", tier, units })),
+      occupants: holders.map((podKey) => ({ podKey, tenant: "t", sharingTier: tier, units })),
     };
   });
   return {

@@ -49,7 +49,7 @@ describe.skipIf(url === null)("startLiveDemand against a real Redis", () => {
         podKey: pod.key,
         node: "gpu-1",
         tenant: "t",
-        tier: 0,
+        sharingTier: 0,
         milliCpu: 0,
         memoryBytes: 0,
         devices: [{ index: 0, units: 20480 * 1000 }],

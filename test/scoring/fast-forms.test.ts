@@ -59,7 +59,7 @@ describe("device choice on nodes held by one tenant", () => {
   const ctx = makeContext(testConfig());
   const A100 = 81920;
   /** Four A100s, each half held by the given occupant. */
-  const node = (occupant: { tenant?: string; podKey?: string; tier?: number }): NodeState =>
+  const node = (occupant: { tenant?: string; podKey?: string; sharingTier?: number }): NodeState =>
     nodeState({
       name: "n",
       gpus: Array.from({ length: 4 }, () => gpu(A100, { occupants: [{ milli: 500, ...occupant }] })),
@@ -72,7 +72,7 @@ describe("device choice on nodes held by one tenant", () => {
     ["other tenant", node({ tenant: "other" }), pod("ns", "acme"), false],
     ["occupant without tenant, same namespace", node({ tenant: "", podKey: "acme/x" }), pod("acme", ""), true],
     ["occupant without tenant, other namespace", node({ tenant: "", podKey: "other/x" }), pod("acme", ""), false],
-    ["other tenant, both at a sharing tier", node({ tenant: "other", tier: 2 }), pod("ns", "acme", 2), true],
+    ["other tenant, both at a sharing tier", node({ tenant: "other", sharingTier: 2 }), pod("ns", "acme", 2), true],
   ])("%s", (_what, n, p, open) => {
     // The plain rule, device by device, is the reference.
     expect(n.devices.every((d) => deviceOpenToPod(p, d, ctx.config.tiers))).toBe(open);

@@ -48,8 +48,8 @@ describe("isolationTier tiers", () => {
 
 describe("isolationTier tenants", () => {
   const otherTenant = (tier: number) => [
-    { podKey: "b/one", tenant: "b", tier, mib: 10240 },
-    { podKey: "b/two", tenant: "b", tier, mib: 10240 },
+    { podKey: "b/one", tenant: "b", sharingTier: tier, mib: 10240 },
+    { podKey: "b/two", tenant: "b", sharingTier: tier, mib: 10240 },
   ];
 
   it("never shares a device across tenants below a sharing tier, counting the other tenant's pods", () => {
@@ -77,6 +77,38 @@ describe("isolationTier tenants", () => {
     expect(filter(podRequest({ gpuCount: 1, gpuMiB: 20480, tenant: "a", tier: 2 }), hypervisor)).toBeNull();
     const own = nodeState({ name: "n", gpus: [gpu(A100, { occupants: otherTenant(0) })] });
     expect(filter(podRequest({ gpuCount: 1, gpuMiB: 20480, tenant: "b" }), own)).toBeNull();
+  });
+
+  it("shares only by the tier a pod runs at: an annotation raising its tier opens no other tenant's GPU", () => {
+    const hypervisor = nodeState({ name: "n", tier: 2, gpus: [gpu(A100, { occupants: otherTenant(2) })] });
+    // Needs hypervisor by annotation, runs without a RuntimeClass, or with one of a weaker tier or none.
+    const annotated = (runtimeClassName?: string, sharingTier = 0) =>
+      podRequest({
+        gpuCount: 1,
+        gpuMiB: 20480,
+        tenant: "a",
+        tier: 2,
+        tierSource: "annotation tierfit.io/isolation-tier=hypervisor",
+        sharingTier,
+        runtimeClassName,
+      });
+    const reason = (runtime: string) =>
+      `needs 1 GPU not shared with another tenant; 1 of 1 GPU with room holds 2 pods of another tenant, and pod's tier hypervisor comes from annotation tierfit.io/isolation-tier, not its runtimeClass (${runtime}), so it shares no GPU across tenants`;
+    expect(filter(annotated(), hypervisor)?.reason).toBe(reason("none"));
+    expect(filter(annotated("runc"), hypervisor)?.reason).toBe(reason("runc, tier shared-kernel"));
+    expect(filter(annotated("gvisor", 1), hypervisor)?.reason).toBe(reason("gvisor, tier sandboxed"));
+    expect(filter(annotated("nvidia"), hypervisor)?.reason).toBe(reason("nvidia, tier shared-kernel"));
+    expect(chooseDevices(annotated(), hypervisor, ctx)).toMatchObject({ signal: "isolationTier" });
+    // Running in the hypervisor RuntimeClass, the same pod shares.
+    expect(filter(annotated("kata", 2), hypervisor)).toBeNull();
+    expect(chooseDevices(annotated("kata", 2), hypervisor, ctx)).toEqual([{ index: 0, units: 20480 * 1000 }]);
+  });
+
+  it("an occupant that only annotated itself hypervisor (recorded at the tier it runs at) shares with no one", () => {
+    const node = nodeState({ name: "n", tier: 2, gpus: [gpu(A100, { occupants: otherTenant(0) })] });
+    expect(filter(podRequest({ gpuCount: 1, gpuMiB: 20480, tenant: "a", tier: 2 }), node)?.reason).toContain(
+      "their pods run at a tier that does not share GPUs across tenants",
+    );
   });
 
   it("a pod without a tenant label belongs to its namespace", () => {

@@ -7,10 +7,11 @@ import { describe, expect, it } from "vitest";
 import type { AllocationLedger } from "../../src/cluster/ledger.js";
 import type { NodeState, PodRequest } from "../../src/cluster/types.js";
 import { POLICY_NAMES, policyByName } from "../../src/scoring/baselines/registry.js";
+import { makeContext } from "../../src/scoring/context.js";
 import { PlacementMemo } from "../../src/scoring/placement-memo.js";
 import { allocationFor, pickNode } from "../../src/scoring/runner.js";
 import type { ScoringContext } from "../../src/scoring/types.js";
-import { gpu, nodeState, podRequest } from "../support/core-builders.js";
+import { gpu, nodeState, podRequest, testConfig } from "../support/core-builders.js";
 import { mulberry32 } from "../support/prng.js";
 import { config, contextFor, ledgerOf, openbNode, openbPod } from "./baselines/support.js";
 
@@ -122,6 +123,35 @@ describe("PlacementMemo", () => {
     }
     expect(pickNode(rare, nodes, ctx)?.node.view.name).toBe("n5");
     expect(pickNode(rare, nodes, ctx, memo)).toEqual(pickNode(rare, nodes, ctx));
+  });
+
+  it("keeps apart pods of one request that run at different tiers, or take GPUs exclusively", () => {
+    const ctx = makeContext(testConfig());
+    // Hypervisor nodes: on "shared", another tenant's hypervisor pod leaves just room for the pod;
+    // on "own", the pod's own tenant leaves more; "spare" is free. Binpack ranks them in that order.
+    const held = (name: string, tenant: string, mib: number) =>
+      nodeState({
+        name,
+        tier: 2,
+        gpus: [gpu(81920, { occupants: [{ podKey: `${tenant}/x`, tenant, sharingTier: 2, mib }] })],
+      });
+    const nodes = [
+      held("shared", "b", 71680),
+      held("own", "a", 40960),
+      nodeState({ name: "spare", tier: 2, gpus: [gpu(81920)] }),
+    ];
+    const memo = new PlacementMemo();
+    const pick = (pod: PodRequest) => {
+      const memoised = pickNode(pod, nodes, ctx, memo);
+      expect(memoised).toEqual(pickNode(pod, nodes, ctx));
+      return memoised?.node.view.name;
+    };
+    const shape = { gpuCount: 1, gpuMiB: 10240, tenant: "a", tier: 2 } as const;
+    expect(pick(podRequest({ ...shape, sharingTier: 2 }))).toBe("shared");
+    // Annotated hypervisor, running at the weakest tier: only its own tenant's GPU or a free one.
+    expect(pick(podRequest({ ...shape, sharingTier: 0 }))).toBe("own");
+    // Passthrough: only a GPU no pod holds.
+    expect(pick({ ...podRequest({ ...shape, sharingTier: 2 }), exclusive: true })).toBe("spare");
   });
 
   it("reuses answers for unchanged nodes and computes only the changed ones", () => {

@@ -73,7 +73,7 @@ function deviceViolations(ledger: AllocationLedger, ctx: ScoringContext, out: st
           const xTenant = x.tenant || x.podKey.split("/")[0];
           const yTenant = y.tenant || y.podKey.split("/")[0];
           if (xTenant === yTenant) continue;
-          if (!tiers[x.tier].shareDevicesAcrossTenants || !tiers[y.tier].shareDevicesAcrossTenants) {
+          if (!tiers[x.sharingTier].shareDevicesAcrossTenants || !tiers[y.sharingTier].shareDevicesAcrossTenants) {
             out.push(`${node.view.name}/${device.index}: ${x.podKey} and ${y.podKey} share across tenants`);
           }
         }
@@ -165,7 +165,7 @@ function scenario(
         if (sameTenant(pod, o)) continue;
         stats.crossTenant++;
         const tiers = ctx.config.tiers;
-        if (!(tiers[pod.tier].shareDevicesAcrossTenants && tiers[o.tier].shareDevicesAcrossTenants)) {
+        if (!(tiers[pod.sharingTier].shareDevicesAcrossTenants && tiers[o.sharingTier].shareDevicesAcrossTenants)) {
           v.push(`${where}: placed beside ${o.podKey} of another tenant`);
         }
       }

@@ -142,7 +142,7 @@ describe("filterNodes, prioritizeNodes, pickNode, allocationFor", () => {
       podKey: "default/pod",
       node: "half-full",
       tenant: "default",
-      tier: 0,
+      sharingTier: 0,
       model: null,
       milliCpu: 1000,
       memoryBytes: 1024 ** 3,

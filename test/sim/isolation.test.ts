@@ -15,14 +15,14 @@ const on = (devices: number[]) => ({
   podKey: "x/p",
   node: "n",
   tenant: "",
-  tier: 0,
+  sharingTier: 0,
   milliCpu: 0,
   memoryBytes: 0,
   devices: devices.map((index) => ({ index, units: 1000 })),
 });
 
 describe("isolationBreach", () => {
-  const node = (tier: number, occupants: { tenant: string; tier: number }[]) =>
+  const node = (tier: number, occupants: { tenant: string; sharingTier: number }[]) =>
     nodeState({
       name: "n",
       tier,
@@ -40,8 +40,8 @@ describe("isolationBreach", () => {
 
   it("flags another tenant on a device below the sharing tier, one per foreign pod", () => {
     const shared = node(2, [
-      { tenant: "b", tier: 0 },
-      { tenant: "c", tier: 2 },
+      { tenant: "b", sharingTier: 0 },
+      { tenant: "c", sharingTier: 2 },
     ]);
     expect(isolationBreach(podRequest({ tenant: "a", gpuCount: 1 }), shared, on([0]), tiers)).toEqual({
       weakNode: false,
@@ -56,7 +56,7 @@ describe("isolationBreach", () => {
     });
     // Another device, or the same tenant: no breach. An occupant without a tenant is its namespace's.
     expect(isolationBreach(podRequest({ tenant: "a", gpuCount: 1 }), shared, on([1]), tiers)).toBeNull();
-    const own = node(0, [{ tenant: "", tier: 0 }]);
+    const own = node(0, [{ tenant: "", sharingTier: 0 }]);
     expect(isolationBreach(podRequest({ namespace: "default", gpuCount: 1 }), own, on([0]), tiers)).toBeNull();
   });
 });

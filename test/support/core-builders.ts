@@ -34,7 +34,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): TierfitConf
 export interface OccupantSpec {
   readonly podKey?: string;
   readonly tenant?: string;
-  readonly tier?: number;
+  /** The tier the occupant runs at (its sharingTier). */
+  readonly sharingTier?: number;
   /** Memory held: exact units, or MiB, or thousandths of the device. */
   readonly units?: number;
   readonly mib?: number;
@@ -94,7 +95,12 @@ export function nodeState(spec: NodeSpec): NodeState {
     const occupants: DeviceOccupant[] = (g.occupants ?? []).map((o) => {
       const podKey = o.podKey ?? `default/occupant-${++occupantSeq}`;
       keys.add(podKey);
-      const occupant = { podKey, tenant: o.tenant ?? "", tier: o.tier ?? 0, units: occupantUnits(o, g.memoryMiB) };
+      const occupant = {
+        podKey,
+        tenant: o.tenant ?? "",
+        sharingTier: o.sharingTier ?? 0,
+        units: occupantUnits(o, g.memoryMiB),
+      };
       return o.model === undefined ? occupant : { ...occupant, model: o.model, gpus: o.gpus ?? 1 };
     });
     const used = occupants.reduce((sum, o) => sum + o.units, 0);
@@ -143,6 +149,9 @@ export interface PodSpec {
   readonly memoryGiB?: number;
   readonly tier?: number;
   readonly tierSource?: string;
+  /** The tier it runs at; default = `tier`, as a pod whose RuntimeClass gives it its tier. */
+  readonly sharingTier?: number;
+  readonly runtimeClassName?: string;
   readonly tenant?: string;
   readonly model?: string | null;
   readonly workloadClass?: string;
@@ -165,6 +174,8 @@ export function podRequest(spec: PodSpec = {}): PodRequest {
     resources: { milliCpu: Math.round((spec.cpu ?? 1) * 1000), memoryBytes: (spec.memoryGiB ?? 1) * GiB, pods: 1 },
     tier,
     tierSource: spec.tierSource ?? `runtimeClassName ${TEST_TIERS[tier]?.runtimeClasses[0] ?? "?"}`,
+    sharingTier: spec.sharingTier ?? tier,
+    ...(spec.runtimeClassName === undefined ? {} : { runtimeClassName: spec.runtimeClassName }),
     tenant: spec.tenant ?? "",
     model: spec.model ?? null,
     workloadClass: spec.workloadClass ?? "default",

@@ -180,7 +180,7 @@ export class LedgerFeed {
       podKey: key,
       node,
       tenant: request.tenant,
-      tier: request.tier,
+      sharingTier: request.sharingTier,
       model: request.model,
       milliCpu: request.resources.milliCpu,
       memoryBytes: request.resources.memoryBytes,

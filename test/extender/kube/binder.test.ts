@@ -38,7 +38,7 @@ function allocation(devices: Allocation["devices"]): Allocation {
     podKey: "ml/train-0",
     node: "gpu-a",
     tenant: "",
-    tier: 0,
+    sharingTier: 0,
     milliCpu: 1000,
     memoryBytes: 4 * 1024 ** 3,
     devices,

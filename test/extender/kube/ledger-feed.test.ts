@@ -61,7 +61,7 @@ function bindByTierfit(p: V1Pod, node: string, devices: Allocation["devices"]) {
     podKey: key,
     node,
     tenant: "",
-    tier: 0,
+    sharingTier: 0,
     milliCpu: 1000,
     memoryBytes: 4 * 1024 ** 3,
     devices,

@@ -45,6 +45,7 @@ export function openbPod(name: string, spec: OpenbPodSpec = {}): PodRequest {
     resources: { milliCpu: spec.milliCpu ?? 4000, memoryBytes: 8 * 1024 * MiB, pods: 1 },
     tier: 0,
     tierSource: "test",
+    sharingTier: 0,
     tenant: spec.tenant ?? "",
     model: null,
     workloadClass: "default",

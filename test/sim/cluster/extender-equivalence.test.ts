@@ -81,7 +81,15 @@ interface TwinPod {
   readonly ext: PodRequest;
 }
 
-/** A mix of shared, whole and multi-GPU batch pods and memory-sized inference replicas, of several tenants and tiers. */
+/** The RuntimeClass a simulated pod of this tier runs in (sim-pods.ts): the tier's first. */
+function runtimeClassOf(tier: string): string {
+  return config.tiers.find((t) => t.name === tier)!.runtimeClasses[0];
+}
+
+/**
+ * A mix of shared, whole and multi-GPU batch pods and memory-sized inference replicas, of several
+ * tenants and tiers, each running in its tier's RuntimeClass.
+ */
 function twinPods(count: number): TwinPod[] {
   const rng = Random.stream(11, "extender-equivalence");
   const pods: TwinPod[] = [];
@@ -109,6 +117,7 @@ function twinPods(count: number): TwinPod[] {
         namespace: tenant,
         tenant,
         tier,
+        runtimeClassName: runtimeClassOf(tier),
         model: `svc${n}`,
         gpus: 1,
         gpuMemory: `${mib}Mi`,
@@ -144,6 +153,7 @@ function twinPods(count: number): TwinPod[] {
       namespace: tenant,
       tenant,
       tier,
+      runtimeClassName: runtimeClassOf(tier),
       gpus: gpuCount,
       ...(gpuMilli < 1000 ? { gpuFraction: String(gpuMilli / 1000) } : {}),
       cpu: `${synthetic.milliCpu}m`,
