@@ -23,23 +23,25 @@ describe("strandedMilli", () => {
 });
 
 describe("stranding signal", () => {
-  it("scores 10 up to 0.2 GPU stranded, then a point per tenth (hand-computed)", () => {
-    expect(strandingScore(-300)).toBe(10);
-    expect(strandingScore(200)).toBe(10);
-    expect(strandingScore(450)).toBeCloseTo(7.5, 12); // 10 − (450 − 200) / 100
-    expect(strandingScore(5000)).toBe(0);
+  it("scores 10 up to 0.025 GPU stranded per GPU of the node, then a point per tenth (hand-computed)", () => {
+    // An 8-GPU node tolerates 8 × 25 = 200 thousandths; a 1-GPU node 25.
+    expect(strandingScore(-300, 8)).toBe(10);
+    expect(strandingScore(200, 8)).toBe(10);
+    expect(strandingScore(450, 8)).toBeCloseTo(7.5, 12); // 10 − (450 − 200) / 100
+    expect(strandingScore(200, 1)).toBeCloseTo(8.25, 12); // 10 − (200 − 25) / 100
+    expect(strandingScore(5000, 8)).toBe(0);
   });
 
   it("a CPU-heavy pod on a CPU-poor node strands its GPUs; on a CPU-rich one it does not", () => {
     // Pod: half a GPU with 15 cores.
     const pod = podRequest({ gpuCount: 1, gpuMilli: 500, cpu: 15 });
     // 2 GPUs, 16 cores: before, 16 cores feed 1600 of 2000 idle → 400 stranded; after, 1 core
-    // feeds 100 of 1500 idle → 1400 stranded. Δ = 1000: score 10 − (1000 − 200)/100 = 2.
+    // feeds 100 of 1500 idle → 1400 stranded. Δ = 1000, 2 GPUs tolerate 50: score 10 − (1000 − 50)/100 = 0.5.
     const poor = nodeState({ name: "poor", cpu: 16, gpus: [gpu(V100), gpu(V100)] });
     // 2 GPUs, 64 cores: 49 cores left feed 4900 ≥ 1500 idle: nothing stranded, score 10.
     const rich = nodeState({ name: "rich", cpu: 64, gpus: [gpu(V100), gpu(V100)] });
     const pre = stranding.preScore(pod, ctx);
-    expect(stranding.score(pod, poor, ctx, pre)).toBeCloseTo(2, 9);
+    expect(stranding.score(pod, poor, ctx, pre)).toBeCloseTo(0.5, 9);
     expect(stranding.score(pod, rich, ctx, pre)).toBe(10);
     // The fragmentation signal counts the same 1000 stranded on top of FGD's own change.
     const frag = fragmentation.preScore(pod, ctx);
@@ -49,17 +51,17 @@ describe("stranding signal", () => {
 
   it("a CPU-only pod strands a GPU node's GPUs too", () => {
     // 1 idle GPU, 10 cores: feeds it exactly; a 4-core pod leaves 6 cores → 600: 400 stranded,
-    // 200 beyond the tolerance → score 8.
+    // 375 beyond the 1-GPU node's tolerance of 25 → score 10 − 3.75 = 6.25.
     const node = nodeState({ name: "n", cpu: 10, gpus: [gpu(V100)] });
     const pod = podRequest({ cpu: 4 });
-    expect(stranding.score(pod, node, ctx, stranding.preScore(pod, ctx))).toBeCloseTo(8, 9);
+    expect(stranding.score(pod, node, ctx, stranding.preScore(pod, ctx))).toBeCloseTo(6.25, 9);
   });
 
   it("feeds idle GPUs at the CPU per GPU of the node's own pods when they ask more than the mix", () => {
     // 2 GPUs, 40 cores; a pod holds half a GPU with 15 cores (30 cores per GPU, above the mix's
     // 10). Before: 1500 idle, 25 cores feed 25/30·1000 = 833 → 667 stranded. After another such
     // pod: 1000 idle, 10 cores feed 333 → 667 stranded. Δ = 0: score 10 (the mix's ratio would
-    // have said Δ = 500 → 7).
+    // have said Δ = 500 → 5.5).
     const node = nodeState({
       name: "n",
       cpu: 40,
