@@ -192,6 +192,7 @@ export function benchDeps(): ExtenderDeps {
       cache: { ledger, synced: () => true, missing: () => [], ageMs: () => 0 },
       binder: { bind: async () => ({ kind: "bound" }) },
       podSource: { getPod: async () => null },
+      claims: { claimsOf: (_namespace, names) => ({ found: [], missing: names }) },
     },
     // The decision lines are written, as in production, to a sink.
     logger: pino({ name: "tierfit" }, pino.destination({ dest: "/dev/null", sync: false })),

@@ -112,6 +112,11 @@ export interface PodRequest {
    * tierfit, picks them, so tierfit judges nodes for such a pod and records no devices.
    */
   readonly draClaims?: readonly string[];
+  /**
+   * The ResourceClaims (`namespace/name`, not yet allocated) its GPU need was read from
+   * (dra-pod.ts), so its reasons can say where the need came from.
+   */
+  readonly gpuClaims?: readonly string[];
 }
 
 /** One pod's hold on one device. */

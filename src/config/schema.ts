@@ -234,6 +234,12 @@ export const configSchema = z.strictObject({
         .prefault({}),
       /** DRA driver whose ResourceSlices list GPUs (NVIDIA's: gpu.nvidia.com). */
       draDriver: z.string().min(1).default("gpu.nvidia.com"),
+      /**
+       * DeviceClasses whose ResourceClaim requests are GPUs: a DRA pod's GPU need is the count and
+       * `capacity.requests.memory` of its claims' requests of these classes (NVIDIA's DRA driver:
+       * whole GPUs and MIG devices).
+       */
+      draDeviceClasses: z.array(z.string().min(1)).default(["gpu.nvidia.com", "mig.nvidia.com"]),
     })
     .prefault({}),
   workloadClasses: z

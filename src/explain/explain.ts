@@ -4,8 +4,8 @@
  * the same decide() the extender and the simulator call, so what it shows is what they do.
  */
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
-import { withClaimRequests } from "../cluster/dra-pod.js";
-import { formatRequest, formatUnits } from "../cluster/gpu-units.js";
+import { type ClaimLookup, claimNotes, podClaims } from "../cluster/dra-pod.js";
+import { formatUnits } from "../cluster/gpu-units.js";
 import { podRequestFromV1 } from "../cluster/pod-request.js";
 import type { NodeState, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
@@ -15,19 +15,16 @@ import { decide } from "../scoring/runner.js";
 import { buildClusterState } from "./cluster-state.js";
 import { buildExplanation, type ExplainedDevices, type Explanation } from "./explanation.js";
 
-/** NVIDIA's DRA device classes for GPUs and MIG devices. */
-const DRA_CLASSES = ["gpu.nvidia.com", "mig.nvidia.com"];
-
-/** The pod's claims among `claims`: named in spec.resourceClaims or, from a template, in status.resourceClaimStatuses. */
-function claimsOf(pod: V1Pod, claims: readonly unknown[]): unknown[] {
-  const namespace = pod.metadata?.namespace ?? "default";
-  const names = new Set([
-    ...(pod.spec?.resourceClaims ?? []).map((c) => c.resourceClaimName),
-    ...(pod.status?.resourceClaimStatuses ?? []).map((c) => c.resourceClaimName),
-  ]);
-  return claims.filter((c) => {
+/** `claims` as a lookup by namespace and name, as the extender's claim cache answers. */
+function lookupIn(claims: readonly unknown[]): ClaimLookup {
+  const byKey = new Map<string, unknown>();
+  for (const c of claims) {
     const meta = (c as { metadata?: { name?: string; namespace?: string } }).metadata;
-    return (meta?.namespace ?? "default") === namespace && names.has(meta?.name);
+    byKey.set(`${meta?.namespace || "default"}/${meta?.name}`, c);
+  }
+  return (namespace, names) => ({
+    found: names.flatMap((n) => (byKey.has(`${namespace}/${n}`) ? [byKey.get(`${namespace}/${n}`)] : [])),
+    missing: names.filter((n) => !byKey.has(`${namespace}/${n}`)),
   });
 }
 
@@ -81,16 +78,18 @@ export function explainPlacement(input: ExplainInput): ExplainResult {
   const now = input.now ?? input.demand.takenAt;
   const ctx = makeContext(input.config, { demand: input.demand, now });
   const claims = input.resourceClaims ?? [];
-  const request = withClaimRequests(
+  const read = podClaims(
     podRequestFromV1(input.pod, input.config),
-    claimsOf(input.pod, claims),
-    DRA_CLASSES,
+    input.pod,
+    lookupIn(claims),
+    input.config.gpu.draDeviceClasses,
   );
+  const request = read.request;
   const cluster = buildClusterState(input.nodes, input.podsOnNodes, ctx, input.resourceSlices ?? [], claims);
-  const notes = [...cluster.notes];
-  if (request.draClaims !== undefined) {
+  const notes = [...cluster.notes, ...claimNotes(request, read.allocated)];
+  if (read.missing.length > 0) {
     notes.push(
-      `pod ${request.key} gets its GPUs through ResourceClaims (${request.draClaims.join(", ")}): tierfit judged each node by the claims' requests (${request.gpuCount} × ${formatRequest(request.gpuMemory)}); the DRA allocator, not tierfit, picks the devices`,
+      `${read.missing.join(", ")} of pod ${request.key} ${read.missing.length === 1 ? "is" : "are"} not among the ResourceClaims given (--resource-claims): judged without ${read.missing.length === 1 ? "it" : "them"} (the extender answers an error until it sees every claim)`,
     );
   }
   const decision = decide(request, cluster.nodes, ctx);

@@ -4,6 +4,7 @@
  * the device assignment once it is bound. Records are built when asked (decision-recorder.ts
  * keeps their inputs).
  */
+import { claimNotes } from "../cluster/dra-pod.js";
 import type { PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
 import { buildExplanation, type Explanation, type ExtraFailure } from "../explain/explanation.js";
@@ -22,5 +23,5 @@ export function explainRecord(
   config: TierfitConfig,
   now: number,
 ): ExplainRecord {
-  return buildExplanation({ pod, verb, decision, extraFailures, config, now });
+  return buildExplanation({ pod, verb, decision, extraFailures, config, now, notes: claimNotes(pod, []) });
 }

@@ -64,6 +64,12 @@ export interface Binder {
   bind(target: BindTarget, allocation: Allocation): Promise<BindResult>;
 }
 
+/** ResourceClaims as tierfit's informer holds them, for pods that ask GPUs through claims. */
+export interface ClaimSource {
+  /** The claims of these names in `namespace`, and the names not held; synchronous, no API call. */
+  claimsOf(namespace: string, names: readonly string[]): { found: readonly unknown[]; missing: readonly string[] };
+}
+
 export interface PodSource {
   /**
    * The pod as the API server has it: from the informer when it holds the pod, else (or with

@@ -12,7 +12,7 @@ import { DEFAULT_EXPLAIN_BYTES, DEFAULT_EXPLAIN_CAPACITY, DecisionRecorder } fro
 import { ExtenderMetrics } from "./metrics.js";
 import { NodeLookup } from "./node-lookup.js";
 import { NodeViewCache } from "./node-views.js";
-import type { Binder, ClusterCache, DemandStatus, PodSource } from "./ports.js";
+import type { Binder, ClaimSource, ClusterCache, DemandStatus, PodSource } from "./ports.js";
 import { DEFAULT_RECENT_PODS, RecentPods, type RecentPodsOptions } from "./recent-pods.js";
 import type { TlsFiles } from "./tls.js";
 import { VerdictMemo } from "./verdict-memo.js";
@@ -22,6 +22,8 @@ export interface KubePorts {
   readonly cache: ClusterCache;
   readonly binder: Binder;
   readonly podSource: PodSource;
+  /** The ResourceClaim informer's cache: a DRA pod's GPU need comes from its claims. */
+  readonly claims: ClaimSource;
 }
 
 export interface ExtenderDeps {

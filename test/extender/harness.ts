@@ -2,7 +2,7 @@
  * An extender app wired to an in-memory ledger, a recording Binder and a map-backed PodSource,
  * with its log lines captured, for in-process tests with inject().
  */
-import type { V1Node, V1Pod } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Node, V1Pod } from "@kubernetes/client-node";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { AllocationLedger } from "../../src/cluster/ledger.js";
@@ -36,6 +36,8 @@ export interface HarnessOptions {
   readonly now?: ExtenderDeps["now"];
   /** Serve HTTPS (mutual with a client CA) once listening. */
   readonly tls?: ExtenderDeps["tls"];
+  /** ResourceClaims the claim cache holds. */
+  readonly claims?: readonly KubernetesObject[];
   /** Told of every pod read, with whether it bypassed the informer. */
   readonly onGetPod?: (fresh: boolean) => void;
 }
@@ -90,6 +92,13 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
           },
           binder,
           podSource,
+          claims: {
+            claimsOf(namespace, names) {
+              const of = (n: string) =>
+                (opts.claims ?? []).find((c) => c.metadata?.namespace === namespace && c.metadata?.name === n);
+              return { found: names.flatMap((n) => of(n) ?? []), missing: names.filter((n) => of(n) === undefined) };
+            },
+          },
         },
     logger,
     demandStatus: opts.demandStatus,

@@ -83,7 +83,7 @@ describe("a node the informer-fed cache cannot model (names mode)", () => {
       config: () => config,
       demand: () => EMPTY_DEMAND,
       now: Date.now,
-      kube: { cache: kube.cache, binder: kube.binder, podSource: kube.podSource },
+      kube: { cache: kube.cache, binder: kube.binder, podSource: kube.podSource, claims: kube.claims },
       logger,
     });
     const filter = async () =>

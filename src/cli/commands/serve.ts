@@ -92,7 +92,13 @@ async function serve(opts: ServeOptions): Promise<void> {
       const { loadClusterConfig } = await import("../../extender/cluster-config.js");
       const kubeConfig = loadClusterConfig(opts.kubeconfig);
       const cluster = await startKubeCluster(() => config.current(), logger, { kubeConfig });
-      kube = { cache: cluster.cache, binder: cluster.binder, podSource: cluster.podSource, stop: () => cluster.stop() };
+      kube = {
+        cache: cluster.cache,
+        binder: cluster.binder,
+        podSource: cluster.podSource,
+        claims: cluster.claims,
+        stop: () => cluster.stop(),
+      };
     } catch (err) {
       config.close();
       if (err instanceof TierfitError) throw err;

@@ -38,6 +38,22 @@ export class DraFeed {
     return this.gpus.get(node);
   }
 
+  /**
+   * The ResourceClaims of these names in `namespace` as the informer holds them, and the names it
+   * does not hold (not created yet, or the informer is behind). Never asks the API server: it is
+   * read on the request path.
+   */
+  claimsOf(namespace: string, names: readonly string[]): { found: KubernetesObject[]; missing: string[] } {
+    const found: KubernetesObject[] = [];
+    const missing: string[] = [];
+    for (const name of names) {
+      const claim = this.claims.get(`${namespace}/${name}`);
+      if (claim === undefined) missing.push(name);
+      else found.push(claim);
+    }
+    return { found, missing };
+  }
+
   listSlices(items: readonly KubernetesObject[]): void {
     this.slices.clear();
     for (const s of items) this.slices.set(keyOf(s), s);

@@ -9,7 +9,7 @@ import { KubeConfig, type KubernetesObject, type V1Node, type V1Pod } from "@kub
 import type { Logger } from "pino";
 import { AllocationLedger } from "../../cluster/ledger.js";
 import type { TierfitConfig } from "../../config/schema.js";
-import type { Binder, ClusterCache, PodSource } from "../ports.js";
+import type { Binder, ClaimSource, ClusterCache, PodSource } from "../ports.js";
 import { kubeClient } from "./api-client.js";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 import { ApiBinder } from "./binder.js";
@@ -59,6 +59,7 @@ export interface KubeCluster {
   readonly cache: ClusterCache;
   readonly binder: Binder;
   readonly podSource: PodSource;
+  readonly claims: ClaimSource;
   stop(): Promise<void>;
 }
 
@@ -175,6 +176,7 @@ export async function startKubeCluster(
     cache: new KubeClusterCache(ledger, [nodes, pods], (uid) => feed.podKeyByUid(uid), clock),
     binder,
     podSource: apiPodSource(api, (namespace, name) => pods.get(namespace, name)),
+    claims: dra,
     async stop() {
       stopConfigWatch();
       stopSettling();

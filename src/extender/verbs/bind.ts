@@ -17,7 +17,7 @@ import { apiFailure } from "../kube/api-error.js";
 import type { ApiFailure, BindResult } from "../ports.js";
 import type { ExtenderRuntime, KubePorts } from "../runtime.js";
 import { decodeBindingArgs, type ExtenderBindingArgs, MalformedRequestError } from "../wire.js";
-import { errorInBody, ok, readPod, rejected, type VerbReply } from "./reply.js";
+import { errorInBody, ok, readPod, rejected, type VerbReply, withPodClaims } from "./reply.js";
 
 export const STANDALONE_BIND_ERROR =
   "tierfit runs --standalone: it keeps no node cache and makes no API writes, so it cannot bind; " +
@@ -96,11 +96,23 @@ async function podToBind(
     return failure("already-bound", `cannot bind ${key}: the pod is already bound to node ${pod.spec.nodeName}`);
   }
   if (pod.metadata?.deletionTimestamp) return failure("pod-deleting", `cannot bind ${key}: the pod is being deleted`);
+  let request: PodRequest;
   try {
-    return { object: pod, request: readPod(pod, config) };
+    request = readPod(pod, config);
   } catch (err) {
     if (err instanceof TierfitError || err instanceof MalformedRequestError)
       return failure("invalid-pod", `cannot bind ${key}: ${err.message}`);
+    throw err;
+  }
+  // Re-checked on the claims as the cache holds them now: by bind time kube-scheduler's DRA
+  // plugin has usually allocated them, and an allocated claim's devices are in the ledger already.
+  try {
+    return { object: pod, request: withPodClaims(request, pod, kube, config) };
+  } catch (err) {
+    if (err instanceof TierfitError) {
+      const reason = err.code === "TF_ERR_UNAVAILABLE" ? "cache-incomplete" : "invalid-pod";
+      return failure(reason, `cannot bind ${key}: ${err.message}`);
+    }
     throw err;
   }
 }

@@ -12,7 +12,7 @@ import { type Candidates, candidatesByName, candidatesFromNodes } from "../candi
 import type { ExtenderRuntime } from "../runtime.js";
 import type { Judgement } from "../verdict-memo.js";
 import type { ExtenderArgs } from "../wire.js";
-import { readPod } from "./reply.js";
+import { readPod, withPodClaims } from "./reply.js";
 
 export const STANDALONE_NAMES_ERROR =
   "tierfit runs --standalone: it keeps no node cache, so it cannot serve nodeCacheCapable: true; " +
@@ -31,7 +31,8 @@ export interface Evaluation {
 
 /**
  * Throws StandaloneNamesError (names mode without a cache), MalformedRequestError (the pod is not
- * a v1 Pod) or TierfitError (a pod tierfit cannot interpret) for the verb to map to its reply.
+ * a v1 Pod) or TierfitError (a pod tierfit cannot interpret; TF_ERR_UNAVAILABLE while the cache
+ * lacks the pod's ResourceClaims) for the verb to map to its reply.
  */
 export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean): Evaluation {
   const cache = rt.deps.kube?.cache;
@@ -54,6 +55,8 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
     const resourceVersion = String(args.Pod.metadata?.resourceVersion ?? "");
     rt.recentPods.remember({ config, request: pod, resourceVersion }, now);
   }
+  // After the reading is remembered: claims change apart from the pod (allocated, created).
+  pod = withPodClaims(pod, args.Pod, rt.deps.kube, config);
   const row = reuse ? rt.verdicts.rowKey(pod, ctx) : null;
   if (reuse && args.NodeNames !== null && ledger !== null) {
     const hit = rt.decisions.reuseByName(pod.uid, row, args.NodeNames, ledger, ctx);

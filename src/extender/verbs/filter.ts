@@ -4,6 +4,7 @@
  * FailedAndUnresolvableNodes so kube-scheduler does not try preemption there. The reply is
  * written from each node's encoded pieces (reply-json.ts).
  */
+import { claimNeed } from "../../cluster/dra-pod.js";
 import { TierfitError } from "../../errors.js";
 import type { Rejection } from "../../scoring/types.js";
 import { failureMember, filterResultJson, type JsonReply } from "../reply-json.js";
@@ -39,6 +40,7 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     }
     throw err;
   }
+  if (ev.pod.gpuClaims !== undefined) log.claims = ev.pod.gpuClaims;
   rt.recorder.record({
     pod: ev.pod,
     verb: "filter",
@@ -65,7 +67,14 @@ export function filterVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     else failed[f++] = member;
     bySignal.set(rejection.signal, (bySignal.get(rejection.signal) ?? 0) + 1);
   };
-  for (const v of verdicts) if (v.rejection !== null) reject(v.rejection, v.failureMember);
+  // A DRA pod's GPU need came from its claims: its reasons say so (not memoised: the memo's rows
+  // are shared by every pod of the same shape).
+  const need = claimNeed(ev.pod);
+  for (const v of verdicts) {
+    if (v.rejection === null) continue;
+    if (need === null || v.rejection.signal === "resourcesFit") reject(v.rejection, v.failureMember);
+    else reject(v.rejection, failureMember(v.node, `${need}; ${v.rejection.reason}`));
+  }
   for (const e of extra) reject(e.rejection, failureMember(e.node, e.rejection.reason));
   for (const [signal, count] of bySignal) rt.metrics.nodesRejected.inc({ signal }, count);
   const positions = ev.candidates.positions;

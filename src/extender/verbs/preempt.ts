@@ -18,7 +18,7 @@ import {
   MalformedRequestError,
   type MetaVictims,
 } from "../wire.js";
-import { podKeyOf, readPod, rejected, type VerbReply } from "./reply.js";
+import { podKeyOf, readPod, rejected, type VerbReply, withPodClaims } from "./reply.js";
 
 interface Candidate {
   readonly victims: MetaVictims;
@@ -57,7 +57,7 @@ export function preemptVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
   const config = rt.deps.config();
   let pod: ReturnType<typeof readPod>;
   try {
-    pod = readPod(args.Pod, config);
+    pod = withPodClaims(readPod(args.Pod, config), args.Pod, kube, config);
   } catch (err) {
     if (err instanceof MalformedRequestError) return rejected(400, err.message, log);
     if (err instanceof TierfitError) return rejected(400, err.message, log, undefined, "error");

@@ -3,10 +3,12 @@
  * line. Handlers never touch fastify, so they are plain functions of (runtime, body).
  */
 import type { V1Pod } from "@kubernetes/client-node";
+import { podClaims } from "../../cluster/dra-pod.js";
 import { podRequestFromV1 } from "../../cluster/pod-request.js";
 import type { PodRequest } from "../../cluster/types.js";
 import type { TierfitConfig } from "../../config/schema.js";
-import { TierfitError } from "../../errors.js";
+import { clipText, TierfitError } from "../../errors.js";
+import type { KubePorts } from "../runtime.js";
 import { MalformedRequestError } from "../wire.js";
 
 export type Outcome = "ok" | "error" | "malformed";
@@ -62,4 +64,36 @@ export function readPod(pod: V1Pod, config: TierfitConfig): PodRequest {
     if (err instanceof TierfitError) throw err;
     throw new MalformedRequestError(`Pod is not a valid v1 Pod: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/**
+ * The pod judged by its ResourceClaims, when it asks GPUs through them: looked up in the claim
+ * informer's cache, synchronously (the request path never waits on the API server). A claim the
+ * cache does not hold yet is a TF_ERR_UNAVAILABLE error: filter answers it in its Error field and
+ * prioritize with every node at 0, so kube-scheduler retries the pod rather than judge it as
+ * needing no GPU. In --standalone there is no claim cache, and the pod is judged as its spec reads.
+ */
+export function withPodClaims(
+  request: PodRequest,
+  pod: V1Pod,
+  kube: KubePorts | null,
+  config: TierfitConfig,
+): PodRequest {
+  if (request.draClaims === undefined || kube === null) return request;
+  const read = podClaims(
+    request,
+    pod,
+    (namespace, names) => kube.claims.claimsOf(namespace, names),
+    config.gpu.draDeviceClasses,
+  );
+  if (read.missing.length > 0) {
+    const verb = read.missing.length === 1 ? "is" : "are";
+    throw new TierfitError(
+      "TF_ERR_UNAVAILABLE",
+      clipText(
+        `pod ${request.key}'s ${read.missing.join(", ")} ${verb} not in tierfit's cache yet; kube-scheduler will retry`,
+      ),
+    );
+  }
+  return read.request;
 }

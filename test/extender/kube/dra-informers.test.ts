@@ -58,6 +58,8 @@ describe("DRA informers", () => {
     // A pod relist (after a broken watch) reconciles pods only: the claims' memory stays held.
     const relists = () => api!.recorded("GET", /^\/api\/v1\/pods$/).filter((r) => r.query.watch === undefined).length;
     const before = relists();
+    // The pod informer starts after the DRA ones: its watch may not be open yet to be broken.
+    await waitFor("the pod watch", () => api!.watchCount("pods") === 1);
     api.breakWatches("pods");
     await waitFor("the pods relisted", () => relists() > before && cluster!.cache.synced());
     expect(units()).toEqual([0, 61079, 0]);
