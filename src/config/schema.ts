@@ -281,6 +281,11 @@ export const configSchema = z.strictObject({
       onStale: z.enum(["neutral", "minimum", "reject"]).default("neutral"),
       /** GPU utilisation (0..1) above which a node has no headroom left. */
       targetUtilisation: z.number().gt(0).max(1).default(0.85),
+      /**
+       * With fresh telemetry, a node is refused when the pod would lift a GPU it takes above this
+       * share of the GPU's compute (its neighbours would slow down); null = never refuse on load.
+       */
+      maxUtilisation: z.number().gt(0).nullable().default(1),
       /** How each model's request rate is forecast from its history (src/metrics/forecast). */
       forecast: demandForecastSchema.prefault({}),
       /**

@@ -243,3 +243,52 @@ describe("liveDemand with missing or stale data", () => {
     expect(run(podRequest(), node, missing, "minimum")).toEqual({ rejection: null, score: 5 });
   });
 });
+
+describe("demand.maxUtilisation refuses a node whose GPUs the pod would overload", () => {
+  // Both GPUs already hold 20 GiB of the pod's tenant (no model, so their load is the sample).
+  const busy = nodeState({
+    name: "gpu-1",
+    gpus: [
+      gpu(81920, { occupants: [{ mib: 20_000, tenant: "team" }] }),
+      gpu(81920, { occupants: [{ mib: 20_000, tenant: "team" }] }),
+    ],
+  });
+  function judge(n: NodeState, demand: DemandSnapshot, maxUtilisation: number | null = 1) {
+    const config = testConfig({ demand: { staleAfterSeconds: 60, targetUtilisation: TARGET, maxUtilisation } });
+    const ctx = makeContext(config, { demand, now: NOW });
+    const pre = liveDemand.preScore(llamaPod, ctx);
+    const rejection = liveDemand.filter(llamaPod, n, ctx, pre);
+    expect(liveDemand.fits?.(llamaPod, n, ctx, pre)).toBe(rejection === null);
+    return rejection;
+  }
+
+  it("refuses when the least loaded GPU would go above 100 %, with the numbers", () => {
+    // Samples 0.75 and 0.8; the pod adds 0.3 (0.6 over 2 replicas): the better GPU 0 reaches
+    // 0.75 + 0.3 = 1.05 > 1.
+    const d = demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0.75, 0.8], NOW)], llama());
+    expect(judge(busy, d)).toEqual({
+      signal: "liveDemand",
+      reason:
+        "GPU 0 would run at 105 % of its compute with this pod (75 % forecast for its pods, 30 % for this one); demand.maxUtilisation is 100 %",
+      unresolvable: false,
+    });
+  });
+
+  it("takes the node at exactly 100 %, and always where the pod gets a GPU of its own", () => {
+    // 0.7 + 0.3 = 1.0: not above the limit (it scores 0 for headroom, but fits).
+    expect(judge(busy, demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0.7, 0.8], NOW)], llama()))).toBeNull();
+    // A node with an empty GPU: device choice gives the pod that one, 0 + 0.3.
+    expect(judge(node, demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0.99, 0], NOW)], llama()))).toBeNull();
+    // Alone on a GPU even a pod forecast at 0.9 counts only up to the 0.85 target: 0.85 ≤ 1.
+    const heavy = [modelDemand("llama", 1.8, 2, NOW)];
+    expect(judge(node, demandSnapshot(NOW, [nodeTelemetry("gpu-1", [0, 0], NOW)], heavy))).toBeNull();
+  });
+
+  it("never refuses without fresh data, nor when set to null", () => {
+    const hot = [0.95, 0.95];
+    expect(judge(busy, demandSnapshot(NOW, [nodeTelemetry("gpu-1", hot, NOW - 120_000)], llama()))).toBeNull();
+    expect(judge(busy, demandSnapshot(NOW, [], llama()))).toBeNull();
+    expect(judge(busy, demandSnapshot(NOW, [nodeTelemetry("gpu-1", hot, NOW)], llama()), null)).toBeNull();
+    expect(judge(busy, demandSnapshot(NOW, [nodeTelemetry("gpu-1", hot, NOW)], llama()))).not.toBeNull();
+  });
+});

@@ -85,10 +85,14 @@ function initialState(x: readonly number[], m: number): State {
   return { level: meanX - trend * meanI - trend, trend, season: null };
 }
 
-/** Runs the recurrences over every value; returns the final state and the one-step SSE. */
-function run(x: readonly number[], m: number, p: HoltWintersParams): State & { sse: number } {
+/**
+ * Runs the recurrences over every value from `start` (initialState's, which depends on the data
+ * only: computed once per fit, not once per grid point); returns the final state and the one-step SSE.
+ */
+function run(x: readonly number[], m: number, p: HoltWintersParams, start: State): State & { sse: number } {
   const { alpha, beta, gamma } = p;
-  let { level, trend, season } = initialState(x, m);
+  let { level, trend } = start;
+  const season = start.season === null ? null : start.season.slice();
   let sse = 0;
   for (let t = 0; t < x.length; t++) {
     const s = season === null ? 0 : season[t % m];
@@ -113,10 +117,11 @@ export function fitHoltWinters(
   const betas = fixed.beta === undefined ? BETAS : [fixed.beta];
   const gammas = m === 0 ? [fixed.gamma ?? 0] : fixed.gamma === undefined ? GAMMAS : [fixed.gamma];
   let best: HoltWintersFit = { alpha: alphas[0], beta: betas[0], gamma: gammas[0], seasonLength: m, sse: Infinity };
+  const start = initialState(regular.values, m);
   for (const alpha of alphas) {
     for (const beta of betas) {
       for (const gamma of gammas) {
-        const { sse } = run(regular.values, m, { alpha, beta, gamma });
+        const { sse } = run(regular.values, m, { alpha, beta, gamma }, start);
         if (sse < best.sse) best = { alpha, beta, gamma, seasonLength: m, sse };
       }
     }
@@ -127,7 +132,7 @@ export function fitHoltWinters(
 /** Forecast at `targetMs` from a fitted model; the season term is interpolated between steps. */
 export function forecastRegular(regular: RegularSeries, fit: HoltWintersFit, targetMs: number): number {
   const m = fit.seasonLength;
-  const { level, trend, season } = run(regular.values, m, fit);
+  const { level, trend, season } = run(regular.values, m, fit, initialState(regular.values, m));
   const position = (targetMs - regular.startMs) / regular.stepMs;
   const ahead = position - (regular.values.length - 1);
   if (season === null) return level + ahead * trend;

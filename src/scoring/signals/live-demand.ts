@@ -12,6 +12,12 @@
  *
  * Missing or stale telemetry is never guessed: `demand.onStale` makes it neutral (5), the
  * minimum (0), or a rejection that says how old the data is. Pods without GPUs score neutral.
+ *
+ * Where the data is fresh, a node whose best devices would carry more than
+ * `demand.maxUtilisation` of their compute with the pod is refused: replicas sharing a GPU beyond
+ * its compute slow each other, and a score alone cannot stop it when every powered node is busy
+ * (the best of bad nodes still wins). Refused, the pod waits, and a cluster autoscaler adds a node.
+ * The pod's own load counts up to the target only, so a pod alone on a quiet GPU is never refused.
  */
 import type { NodeState, PodRequest } from "../../cluster/types.js";
 import { expectedUtilisation, type NodeTelemetry } from "../demand-snapshot.js";
@@ -71,10 +77,45 @@ function staleRejection(node: NodeState, ctx: ScoringContext): Rejection {
   return { signal: "liveDemand", reason, unresolvable: true };
 }
 
-function usable(pod: PodRequest, node: NodeState, ctx: ScoringContext): boolean {
+/** The chosen device the pod would lift furthest above `demand.maxUtilisation`; null when none would be. */
+export function overloadedDevice(
+  pod: PodRequest,
+  node: NodeState,
+  ctx: ScoringContext,
+): { gpu: number; before: number; added: number } | null {
+  const max = ctx.config.demand.maxUtilisation;
+  if (max === null || pod.gpuCount === 0 || ctx.demand.nodes.size === 0) return null;
+  const t = freshTelemetry(node, ctx);
+  const plan = devicePlanFor(pod, ctx);
+  if (t === null || !chooseFinal(node, plan)) return null;
+  const added = Math.min(podDeviceLoad(pod, ctx), ctx.config.demand.targetUtilisation);
+  let worst: { gpu: number; before: number; added: number } | null = null;
+  for (let j = 0; j < plan.count; j++) {
+    const before = deviceUtilisation(t, node, plan.indices[j], ctx);
+    if (before === null || before + added <= max) continue;
+    if (worst === null || before > worst.before) worst = { gpu: node.view.gpus[plan.indices[j]].index, before, added };
+  }
+  return worst;
+}
+
+function hasFreshData(pod: PodRequest, node: NodeState, ctx: ScoringContext): boolean {
   if (pod.gpuCount === 0 || ctx.config.demand.onStale !== "reject") return true;
   const t = freshTelemetry(node, ctx);
   return t !== null && expectedUtilisation(t) !== null;
+}
+
+const percent = (x: number) => `${Math.round(x * 100)} %`;
+
+function rejection(pod: PodRequest, node: NodeState, ctx: ScoringContext): Rejection | null {
+  if (!hasFreshData(pod, node, ctx)) return staleRejection(node, ctx);
+  const over = overloadedDevice(pod, node, ctx);
+  if (over === null) return null;
+  return {
+    signal: "liveDemand",
+    reason: `GPU ${over.gpu} would run at ${percent(over.before + over.added)} of its compute with this pod (${percent(over.before)} forecast for its pods, ${percent(over.added)} for this one); demand.maxUtilisation is ${percent(ctx.config.demand.maxUtilisation ?? 0)}`,
+    // Evicting the busy neighbours would make room.
+    unresolvable: false,
+  };
 }
 
 export const liveDemand: Signal<LiveDemandPre> = {
@@ -85,8 +126,8 @@ export const liveDemand: Signal<LiveDemandPre> = {
     podLoad: podDeviceLoad(pod, ctx),
     noTelemetry: ctx.demand.nodes.size === 0,
   }),
-  fits: (pod, node, ctx) => usable(pod, node, ctx),
-  filter: (pod, node, ctx) => (usable(pod, node, ctx) ? null : staleRejection(node, ctx)),
+  fits: (pod, node, ctx) => rejection(pod, node, ctx) === null,
+  filter: (pod, node, ctx) => rejection(pod, node, ctx),
   score(pod, node, ctx, pre) {
     if (pod.gpuCount === 0) return NEUTRAL;
     const t = pre.noTelemetry ? null : freshTelemetry(node, ctx);
