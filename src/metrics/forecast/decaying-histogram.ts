@@ -67,9 +67,11 @@ export function percentileOfPrefix(
   const oldestMs = newestMs - HORIZON_HALF_LIVES * halfLifeMs;
   const histogram = new Map<number, Bucket>();
   let total = 0;
+  // 0.5 ** (age / halfLife), as exp: the backtest calls this for every origin of every series.
+  const decay = -Math.LN2 / halfLifeMs;
   for (let i = end - 1; i >= 0 && series[i].t >= oldestMs; i--) {
     const { t, v } = series[i];
-    const weight = 0.5 ** ((newestMs - t) / halfLifeMs);
+    const weight = Math.exp((newestMs - t) * decay);
     total += weight;
     const bucket = histogram.get(keys[i]);
     if (bucket === undefined) histogram.set(keys[i], { weight, min: v, max: v });
