@@ -36,7 +36,9 @@ export function shapeKey(pod: PodRequest): string {
   const r = pod.resources;
   const g = pod.gpuMemory;
   const share = g.kind === "milli" ? `m${g.milli}` : `b${g.mib}`;
-  return `${r.milliCpu}|${r.memoryBytes > 0 ? 1 : 0}|${pod.gpuCount}|${share}|${pod.gpuProducts.join("|")}`;
+  // How the pod takes GPUs (whole and alone, a passthrough resource, a MIG slice) changes where it fits.
+  const kind = `${pod.exclusive ? "x" : ""}${pod.passthroughResource ? "p" : ""}${pod.migProfile ?? ""}`;
+  return `${r.milliCpu}|${r.memoryBytes > 0 ? 1 : 0}|${pod.gpuCount}|${share}|${kind}|${pod.gpuProducts.join("|")}`;
 }
 
 export class FgdMemo {

@@ -85,6 +85,17 @@ describe("FGD memo", () => {
     );
   });
 
+  it("keys pods that take GPUs differently apart: whole and alone, passthrough, a MIG slice", () => {
+    const plain = podRequest({ cpu: 2, gpuCount: 1 });
+    const keys = [
+      plain,
+      { ...plain, exclusive: true as const },
+      { ...plain, exclusive: true as const, passthroughResource: true as const },
+      { ...plain, migProfile: "3g.40gb" },
+    ].map(shapeKey);
+    expect(new Set(keys).size).toBe(4);
+  });
+
   it("scores identical nodes once per pod shape", () => {
     const memo = new FgdMemo();
     const ctx = contextFor(fgdPolicy(), HALF);
