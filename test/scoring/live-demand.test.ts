@@ -269,7 +269,7 @@ describe("demand.maxUtilisation refuses a node whose GPUs the pod would overload
     expect(judge(busy, d)).toEqual({
       signal: "liveDemand",
       reason:
-        "GPU 0 would run at 105 % of its compute with this pod (75 % forecast for its pods, 30 % for this one); demand.maxUtilisation is 100 %",
+        "GPU 0 would run at 105 % of its compute with this pod (75 % for the pods already there, 30 % for this one); demand.maxUtilisation is 100 %",
       unresolvable: false,
     });
   });

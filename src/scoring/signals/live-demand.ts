@@ -78,7 +78,7 @@ function staleRejection(node: NodeState, ctx: ScoringContext): Rejection {
 }
 
 /** The chosen device the pod would lift furthest above `demand.maxUtilisation`; null when none would be. */
-export function overloadedDevice(
+function overloadedDevice(
   pod: PodRequest,
   node: NodeState,
   ctx: ScoringContext,
@@ -112,7 +112,7 @@ function rejection(pod: PodRequest, node: NodeState, ctx: ScoringContext): Rejec
   if (over === null) return null;
   return {
     signal: "liveDemand",
-    reason: `GPU ${over.gpu} would run at ${percent(over.before + over.added)} of its compute with this pod (${percent(over.before)} forecast for its pods, ${percent(over.added)} for this one); demand.maxUtilisation is ${percent(ctx.config.demand.maxUtilisation ?? 0)}`,
+    reason: `GPU ${over.gpu} would run at ${percent(over.before + over.added)} of its compute with this pod (${percent(over.before)} for the pods already there, ${percent(over.added)} for this one); demand.maxUtilisation is ${percent(ctx.config.demand.maxUtilisation ?? 0)}`,
     // Evicting the busy neighbours would make room.
     unresolvable: false,
   };
