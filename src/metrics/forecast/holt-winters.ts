@@ -9,7 +9,6 @@
  * by minimising the one-step-ahead squared error over a small grid: at most 140 passes over
  * the series, cheaper and more predictable than a numerical optimiser.
  */
-import mathjs from "mathjs/lib/browser/math.js";
 import { normaliseSeries, type RegularSeries, type SeriesPoint, toRegularSteps } from "./series.js";
 
 export interface HoltWintersParams {
@@ -55,6 +54,13 @@ export function seasonLength(regular: RegularSeries, seasonSeconds: number | und
   return m >= 2 && regular.values.length >= 2 * m ? m : 0;
 }
 
+/** Mean of x[from..to): a plain loop, as the backtest asks at every origin (no slice, no mathjs dispatch). */
+function meanOf(x: ArrayLike<number>, from: number, to: number): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += x[i];
+  return sum / (to - from);
+}
+
 /**
  * State just before the first value. With a season: level and trend from the means of the first
  * two seasons, season terms from both seasons' deviations around that line (centred on zero).
@@ -62,19 +68,19 @@ export function seasonLength(regular: RegularSeries, seasonSeconds: number | und
  */
 function initialState(x: readonly number[], m: number): State {
   if (m > 0) {
-    const mean1 = Number(mathjs.mean(x.slice(0, m)));
-    const mean2 = Number(mathjs.mean(x.slice(m, 2 * m)));
+    const mean1 = meanOf(x, 0, m);
+    const mean2 = meanOf(x, m, 2 * m);
     const trend = (mean2 - mean1) / m;
     const line = (i: number) => mean1 + trend * (i - (m - 1) / 2);
     const season = new Float64Array(m);
     for (let j = 0; j < m; j++) season[j] = (x[j] - line(j) + x[j + m] - line(j + m)) / 2;
-    const offset = Number(mathjs.mean(Array.from(season)));
+    const offset = meanOf(season, 0, m);
     for (let j = 0; j < m; j++) season[j] -= offset;
     return { level: line(-1), trend, season };
   }
   const k = Math.min(x.length, TREND_START_POINTS);
   const meanI = (k - 1) / 2;
-  const meanX = Number(mathjs.mean(x.slice(0, k)));
+  const meanX = meanOf(x, 0, k);
   let num = 0;
   let den = 0;
   for (let i = 0; i < k; i++) {

@@ -42,9 +42,14 @@ export function buildForecasters(
         percentileOfPrefix(series, keys, end, settings.halfLifeSeconds, settings.percentile);
     } else {
       const stepMs = medianSpacingMs(series);
-      const fit = fitHoltWinters(toRegularSteps(series, stepMs), settings.seasonSeconds);
+      const full = toRegularSteps(series, stepMs);
+      const fit = fitHoltWinters(full, settings.seasonSeconds);
+      // One sample per step (a regularly sampled history): every prefix's grid is the full grid's
+      // prefix, so the backtest's origins need not lay the series out again.
+      const onGrid = series.every((p, i) => Math.round((p.t - full.startMs) / full.stepMs) === i);
       forecasters["holt-winters"] = (end, targetMs) => {
-        const regular = toRegularSteps(series, stepMs, end);
+        const regular =
+          onGrid && end > 1 ? { ...full, values: full.values.slice(0, end) } : toRegularSteps(series, stepMs, end);
         return forecastRegular(
           regular,
           { ...fit, seasonLength: seasonLength(regular, settings.seasonSeconds) },
