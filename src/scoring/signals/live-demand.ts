@@ -82,13 +82,14 @@ function overloadedDevice(
   pod: PodRequest,
   node: NodeState,
   ctx: ScoringContext,
+  pre: LiveDemandPre,
 ): { gpu: number; before: number; added: number } | null {
   const max = ctx.config.demand.maxUtilisation;
-  if (max === null || pod.gpuCount === 0 || ctx.demand.nodes.size === 0) return null;
+  if (max === null || pod.gpuCount === 0 || pre.noTelemetry) return null;
   const t = freshTelemetry(node, ctx);
-  const plan = devicePlanFor(pod, ctx);
+  const plan = pre.plan;
   if (t === null || !chooseFinal(node, plan)) return null;
-  const added = Math.min(podDeviceLoad(pod, ctx), ctx.config.demand.targetUtilisation);
+  const added = Math.min(pre.podLoad, ctx.config.demand.targetUtilisation);
   let worst: { gpu: number; before: number; added: number } | null = null;
   for (let j = 0; j < plan.count; j++) {
     const before = deviceUtilisation(t, node, plan.indices[j], ctx);
@@ -106,9 +107,9 @@ function hasFreshData(pod: PodRequest, node: NodeState, ctx: ScoringContext): bo
 
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 
-function rejection(pod: PodRequest, node: NodeState, ctx: ScoringContext): Rejection | null {
+function rejection(pod: PodRequest, node: NodeState, ctx: ScoringContext, pre: LiveDemandPre): Rejection | null {
   if (!hasFreshData(pod, node, ctx)) return staleRejection(node, ctx);
-  const over = overloadedDevice(pod, node, ctx);
+  const over = overloadedDevice(pod, node, ctx, pre);
   if (over === null) return null;
   return {
     signal: "liveDemand",
@@ -126,8 +127,8 @@ export const liveDemand: Signal<LiveDemandPre> = {
     podLoad: podDeviceLoad(pod, ctx),
     noTelemetry: ctx.demand.nodes.size === 0,
   }),
-  fits: (pod, node, ctx) => rejection(pod, node, ctx) === null,
-  filter: (pod, node, ctx) => rejection(pod, node, ctx),
+  fits: (pod, node, ctx, pre) => rejection(pod, node, ctx, pre) === null,
+  filter: (pod, node, ctx, pre) => rejection(pod, node, ctx, pre),
   score(pod, node, ctx, pre) {
     if (pod.gpuCount === 0) return NEUTRAL;
     const t = pre.noTelemetry ? null : freshTelemetry(node, ctx);
