@@ -63,6 +63,20 @@ export type ClaimLookup = (
   names: readonly string[],
 ) => { readonly found: readonly unknown[]; readonly missing: readonly string[] };
 
+/** A ClaimLookup over claims kept by `namespace/name` (the informer's map, or explain's given claims). */
+export function claimLookupIn(byKey: ReadonlyMap<string, unknown>): ClaimLookup {
+  return (namespace, names) => {
+    const found: unknown[] = [];
+    const missing: string[] = [];
+    for (const name of names) {
+      const claim = byKey.get(`${namespace}/${name}`);
+      if (claim === undefined) missing.push(name);
+      else found.push(claim);
+    }
+    return { found, missing };
+  };
+}
+
 export interface PodClaims {
   /** The pod with the GPU need of its unallocated claims; unchanged when they ask for none. */
   readonly request: PodRequest;

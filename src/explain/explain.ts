@@ -4,7 +4,7 @@
  * the same decide() the extender and the simulator call, so what it shows is what they do.
  */
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
-import { type ClaimLookup, claimNotes, podClaims } from "../cluster/dra-pod.js";
+import { type ClaimLookup, claimLookupIn, claimNotes, podClaims } from "../cluster/dra-pod.js";
 import { formatUnits } from "../cluster/gpu-units.js";
 import { podRequestFromV1 } from "../cluster/pod-request.js";
 import type { NodeState, PodRequest } from "../cluster/types.js";
@@ -22,10 +22,7 @@ function lookupIn(claims: readonly unknown[]): ClaimLookup {
     const meta = (c as { metadata?: { name?: string; namespace?: string } }).metadata;
     byKey.set(`${meta?.namespace || "default"}/${meta?.name}`, c);
   }
-  return (namespace, names) => ({
-    found: names.flatMap((n) => (byKey.has(`${namespace}/${n}`) ? [byKey.get(`${namespace}/${n}`)] : [])),
-    missing: names.filter((n) => !byKey.has(`${namespace}/${n}`)),
-  });
+  return claimLookupIn(byKey);
 }
 
 function explainDevices(node: NodeState): ExplainedDevices {

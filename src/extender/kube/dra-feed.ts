@@ -7,6 +7,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { claimAllocation } from "../../cluster/dra-claims.js";
+import { type ClaimLookup, claimLookupIn } from "../../cluster/dra-pod.js";
 import { type DraGpu, draGpusByNode } from "../../cluster/dra-slices.js";
 import type { AllocationLedger } from "../../cluster/ledger.js";
 import type { TierfitConfig } from "../../config/schema.js";
@@ -43,16 +44,7 @@ export class DraFeed {
    * does not hold (not created yet, or the informer is behind). Never asks the API server: it is
    * read on the request path.
    */
-  claimsOf(namespace: string, names: readonly string[]): { found: KubernetesObject[]; missing: string[] } {
-    const found: KubernetesObject[] = [];
-    const missing: string[] = [];
-    for (const name of names) {
-      const claim = this.claims.get(`${namespace}/${name}`);
-      if (claim === undefined) missing.push(name);
-      else found.push(claim);
-    }
-    return { found, missing };
-  }
+  readonly claimsOf: ClaimLookup = claimLookupIn(this.claims);
 
   listSlices(items: readonly KubernetesObject[]): void {
     this.slices.clear();
