@@ -31,8 +31,12 @@ export function podShapeKey(pod: PodRequest): string {
   const r = pod.resources;
   const memory = m.kind === "mib" ? `${m.mib}Mi` : `${m.milli}m`;
   const products = pod.gpuProducts.length === 0 ? "" : pod.gpuProducts.join(",");
-  const kind = `${pod.exclusive === true ? "x" : ""}${pod.passthroughResource === true ? "p" : ""}|${pod.migProfile ?? ""}`;
-  return `${pod.gpuCount}|${memory}|${r.milliCpu}|${r.memoryBytes}|${r.pods}|${pod.tier}|${pod.sharingTier}|${kind}|${effectiveTenant(pod)}|${pod.model ?? ""}|${pod.workloadClass}|${products}`;
+  return `${pod.gpuCount}|${memory}|${r.milliCpu}|${r.memoryBytes}|${r.pods}|${pod.tier}|${pod.sharingTier}|${gpuKindKey(pod)}|${effectiveTenant(pod)}|${pod.model ?? ""}|${pod.workloadClass}|${products}`;
+}
+
+/** How the pod takes GPUs (whole and alone, a passthrough resource, a MIG slice), for memo keys. */
+export function gpuKindKey(pod: PodRequest): string {
+  return `${pod.exclusive === true ? "x" : ""}${pod.passthroughResource === true ? "p" : ""}|${pod.migProfile ?? ""}`;
 }
 
 /** No winner known: the row's best must be found again by a scan. */

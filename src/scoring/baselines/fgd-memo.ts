@@ -11,6 +11,7 @@
  */
 import type { NodeState, PodRequest } from "../../cluster/types.js";
 import type { CompiledMix } from "../fragmentation.js";
+import { gpuKindKey } from "../placement-memo.js";
 import { LatestStateCache } from "../state-cache.js";
 import type { ScoringContext } from "../types.js";
 import { milliCpuLeft } from "./artifact-units.js";
@@ -36,9 +37,7 @@ export function shapeKey(pod: PodRequest): string {
   const r = pod.resources;
   const g = pod.gpuMemory;
   const share = g.kind === "milli" ? `m${g.milli}` : `b${g.mib}`;
-  // How the pod takes GPUs (whole and alone, a passthrough resource, a MIG slice) changes where it fits.
-  const kind = `${pod.exclusive ? "x" : ""}${pod.passthroughResource ? "p" : ""}${pod.migProfile ?? ""}`;
-  return `${r.milliCpu}|${r.memoryBytes > 0 ? 1 : 0}|${pod.gpuCount}|${share}|${kind}|${pod.gpuProducts.join("|")}`;
+  return `${r.milliCpu}|${r.memoryBytes > 0 ? 1 : 0}|${pod.gpuCount}|${share}|${gpuKindKey(pod)}|${pod.gpuProducts.join("|")}`;
 }
 
 export class FgdMemo {
