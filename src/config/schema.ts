@@ -52,8 +52,8 @@ const runtimeLabelSchema = z.strictObject({
 });
 
 const workloadClassSchema = z.strictObject({
-  /** binpack: fill the fullest device that fits; spread: prefer the emptiest. */
-  gpuPacking: z.enum(["binpack", "spread"]),
+  /** fill: least expected waste for the typical pods; binpack: the fullest device that fits; spread: the emptiest. */
+  gpuPacking: z.enum(["fill", "binpack", "spread"]),
 });
 
 const typicalPodSchema = z.strictObject({
@@ -89,8 +89,8 @@ export const DEFAULT_RANKED = [
   { signal: "liveDemand", step: 5 },
   { signal: "stranding", step: 2 },
   { signal: "consolidation", step: 1 },
-  { signal: "fragmentation", step: 0.1 },
-  { signal: "gpuMemory", step: 0 },
+  { signal: "gpuMemory", step: 0.05 },
+  { signal: "fragmentation", step: 0 },
 ] as const satisfies readonly { signal: SignalName; step: number }[];
 
 const weightsSchema = z.strictObject(
@@ -244,7 +244,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   workloadClasses: z
     .record(kubeName, workloadClassSchema)
-    .default({ default: { gpuPacking: "binpack" }, "latency-sensitive": { gpuPacking: "spread" } })
+    .default({ default: { gpuPacking: "fill" }, "latency-sensitive": { gpuPacking: "spread" } })
     .refine((c) => "default" in c, "must define the class `default`"),
   scoring: z
     .strictObject({

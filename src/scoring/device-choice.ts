@@ -3,6 +3,9 @@
  * the scoring signals all use, so what is scored is what gets bound. A device qualifies when its
  * product is accepted, its memory is known, it has the units free, and its occupants' tenants
  * allow sharing (tenancy.ts). Among qualifying devices the packing decides:
+ *  - fill: the least expected waste for the workload mix first (expected-waste.ts), then least
+ *    left over: fills partly used devices and keeps whole ones free, as binpack does, but leaves
+ *    remainders that typical pods fit rather than ones only rare pods do;
  *  - binpack: least left over first (fills partly used devices, keeps whole ones free);
  *  - spread: most left over first (latency-sensitive pods avoid neighbours);
  *  - fragmentation: for a single shared GPU, the device whose use raises the node's
@@ -16,10 +19,11 @@
  * (chooseSharedDevice): the FGD paper's baselines do.
  */
 import { unitsOnDevice } from "../cluster/gpu-units.js";
-import type { DeviceAssignment, NodeState, PodRequest } from "../cluster/types.js";
+import type { DeviceAssignment, DeviceState, NodeState, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
 import type { NodeTelemetry } from "./demand-snapshot.js";
 import { deviceUtilisation, freshTelemetry, podDeviceLoad } from "./device-load.js";
+import { expectedWasteDelta } from "./expected-waste.js";
 import { type CompiledMix, compileMix, fragmentationAfter } from "./fragmentation.js";
 import {
   deviceUnits,
@@ -187,6 +191,7 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
   const gpus = node.view.gpus;
   const tiers = plan.config.tiers;
   const spread = plan.packing === "spread";
+  const fill = plan.packing === "fill";
   const anyProduct = pod.gpuProducts.length === 0;
   const milli = pod.gpuMemory.kind === "milli" ? pod.gpuMemory.milli : 0;
   const telemetry = plan.live === null ? null : freshTelemetry(node, plan.live);
@@ -214,9 +219,20 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
     const leftover = device.capacityUnits > 0 ? (device.freeUnits - units) / device.capacityUnits : 0;
     const over = telemetry === null ? 0 : loadOverTarget(telemetry, node, i, plan);
     // Packing keys lie in -1..1; an over-target device's key is above them all, least loaded first.
-    plan.offer(i, units, over > 0 ? 2 + over : spread ? -leftover : leftover);
+    plan.offer(
+      i,
+      units,
+      over > 0 ? 2 + over : spread ? -leftover : fill ? fillKey(plan, device, units, leftover) : leftover,
+    );
   }
   return settle(plan, plan.count >= need);
+}
+
+/** The fill packing's key: the expected-waste change (±1000 thousandths → ±0.5), then least left over. */
+function fillKey(plan: DevicePlan, device: DeviceState, units: number, leftover: number): number {
+  if (!(device.capacityUnits > 0)) return leftover;
+  const share = 1000 / device.capacityUnits;
+  return expectedWasteDelta(plan.mix, device.freeUnits * share, units * share) / 2000 + leftover * 1e-6;
 }
 
 /**

@@ -13,7 +13,7 @@ import { SIGNALS } from "./signals/index.js";
 import type { Signal } from "./types.js";
 
 /** How a pod's GPUs are picked on a node (device-choice.ts); overrides the workload class's packing. */
-export type DevicePacking = "binpack" | "spread" | "fragmentation";
+export type DevicePacking = "fill" | "binpack" | "spread" | "fragmentation";
 
 /**
  * Picks the device for a pod that takes a share of one GPU, among the devices that qualify

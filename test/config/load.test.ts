@@ -41,9 +41,10 @@ describe("defaults", () => {
       "liveDemand",
       "stranding",
       "consolidation",
-      "fragmentation",
       "gpuMemory",
+      "fragmentation",
     ]);
+    expect(config.workloadClasses.default.gpuPacking).toBe("fill");
     expect(defaultConfig()).toEqual(config);
     expect(loadConfig()).toEqual(config);
   });

@@ -46,7 +46,7 @@ describe("explainPlacement on the shipped examples", () => {
           rejectedBy: null,
           unresolvable: false,
           signals: {
-            gpuMemory: 10,
+            gpuMemory: 5.43,
             isolationTier: 10,
             liveDemand: 10,
             fragmentation: 4.75,
@@ -67,7 +67,7 @@ describe("explainPlacement on the shipped examples", () => {
           // the 85 % target, so it would get the least loaded one (GPU 3, 0.5 + 0.4 = 0.9) and
           // strand half of that GPU's memory.
           signals: {
-            gpuMemory: 5.02,
+            gpuMemory: 3.85,
             isolationTier: 10,
             liveDemand: 6.67,
             fragmentation: 4.26,

@@ -18,11 +18,11 @@ describe("formatExplanation", () => {
   it("prints an aligned table with the winner marked, failed nodes' reasons, and the notes", () => {
     expect(formatExplanation(explanation, config, { color: false }).split("\n")).toEqual([
       "Pod chat/llama-3-8b-chat-0: 1 GPU with 40 GiB, 8.25 CPU, 48.2 GiB memory; needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); tenant chat; model llama-3-8b-instruct",
-      "Score: ranked, level by level: isolationTier (bands of 5), then liveDemand (bands of 5), then stranding (bands of 2), then consolidation (bands of 1), then fragmentation (bands of 0.1), then gpuMemory; each signal 0..10",
+      "Score: ranked, level by level: isolationTier (bands of 5), then liveDemand (bands of 5), then stranding (bands of 2), then consolidation (bands of 1), then gpuMemory (bands of 0.05), then fragmentation; each signal 0..10",
       "",
       "   NODE              RESULT  gpuMemory  isolationTier  liveDemand  fragmentation  resourcesFit  stranding  consolidation  SCORE   RAW",
-      "*  gpu-a100-kata-02  pass        10.00          10.00       10.00           4.75          8.86      10.00           6.00     10  9.92",
-      "   gpu-h100-kata-01  pass         5.02          10.00        6.67           4.26          8.67      10.00          10.00      9  8.88",
+      "*  gpu-a100-kata-02  pass         5.43          10.00       10.00           4.75          8.86      10.00           6.00     10  9.92",
+      "   gpu-h100-kata-01  pass         3.85          10.00        6.67           4.26          8.67      10.00          10.00      9  8.88",
       "   gpu-a100-runc-01  fail    needs tier hypervisor (runtimeClassName kata-qemu (matches kata-*)); node is shared-kernel (default: weakest tier)",
       "   gpu-a100-kata-01  fail    needs 40 GiB on one GPU; no GPU has that free (largest free: 24 GiB)",
       "",

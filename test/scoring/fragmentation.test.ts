@@ -100,7 +100,8 @@ describe("fragmentation signal", () => {
     const pod = podRequest({ gpuCount: 1, gpuMilli: 500 });
     const half: TypicalPod[] = [{ milliCpu: 0, gpuCount: 1, gpuMilli: 500, weight: 1 }];
     const fgd = { ...tierfitPolicy(testConfig()), name: "fgd", packing: "fragmentation" as const };
-    expect(chooseDevices(pod, node, makeContext(testConfig(), { workloadMix: half }))).toEqual([
+    const binpack = testConfig({ workloadClasses: { default: { gpuPacking: "binpack" } } });
+    expect(chooseDevices(pod, node, makeContext(binpack, { workloadMix: half }))).toEqual([
       { index: 1, units: 500 * T4 },
     ]);
     expect(chooseDevices(pod, node, makeContext(testConfig(), { workloadMix: half, policy: fgd }))).toEqual([

@@ -103,7 +103,12 @@ describe("gpuMemory filter", () => {
 
   it("lets fractional requests share a device exactly to its capacity", () => {
     const node = nodeState({ name: "n", gpus: [gpu(15360, { product: "T4", occupants: [{ milli: 530 }] })] });
-    expect(run(podRequest({ gpuCount: 1, gpuMilli: 470 }), node)).toEqual({ rejection: null, fits: true, score: 10 });
+    // Fill score with the default typical pods (shares 1000, 500, 250 weighted 10 : 3 : 2): the pod
+    // takes 470 free, whose expected waste W(470) = (0.05·470 + 2/15·220) / (0.05 + 2/15) = 288.18
+    // (only the 250 pods fit it, leaving 220 nothing fits), down to W(0) = 0: 5 + 288.18 / 200.
+    const exact = run(podRequest({ gpuCount: 1, gpuMilli: 470 }), node);
+    expect(exact).toMatchObject({ rejection: null, fits: true });
+    expect(exact.score).toBeCloseTo(5 + (0.05 * 470 + (2 / 15) * 220) / (0.05 + 2 / 15) / 200, 10);
     expect(run(podRequest({ gpuCount: 1, gpuMilli: 471 }), node).fits).toBe(false);
   });
 });
@@ -116,12 +121,13 @@ describe("gpuMemory score and device choice", () => {
   });
 
   it("binpack takes the fullest device that fits and scores how full it ends up", () => {
+    const c = makeContext(testConfig({ workloadClasses: { default: { gpuPacking: "binpack" } } }));
     const pod = podRequest({ gpuCount: 1, gpuMilli: 250 });
-    expect(chooseDevices(pod, node, ctx)).toEqual([{ index: 2, units: 250 * A100 }]);
-    expect(run(pod, node).score).toBe(10); // device 2 ends full
+    expect(chooseDevices(pod, node, c)).toEqual([{ index: 2, units: 250 * A100 }]);
+    expect(run(pod, node, c).score).toBe(10); // device 2 ends full
     const bigger = podRequest({ gpuCount: 1, gpuMilli: 400 });
-    expect(chooseDevices(bigger, node, ctx)).toEqual([{ index: 0, units: 400 * A100 }]);
-    expect(run(bigger, node).score).toBeCloseTo(9, 10); // 10 % of device 0 left
+    expect(chooseDevices(bigger, node, c)).toEqual([{ index: 0, units: 400 * A100 }]);
+    expect(run(bigger, node, c).score).toBeCloseTo(9, 10); // 10 % of device 0 left
   });
 
   it("spread (per workload class) takes the emptiest device and scores how empty it stays", () => {

@@ -39,7 +39,13 @@ describe("decide", () => {
   it("picks the node binpacking and tiers prefer, with every signal's score shown", () => {
     expect(d.winner).toBe("half-full");
     const w = d.nodes[1];
-    expect(w.signals.gpuMemory).toBeCloseTo(10, 9); // 40 of 80 GiB free, fills it
+    // 40 of 80 GiB free, and the pod fills it. With the default typical pods (device shares 1000,
+    // 500, 250 weighted 10 : 3 : 2) the expected waste of 500 free is
+    // W(500) = (0.05·500 + 0.2·W(0) + 2/15·W(250)) / (0.05 + 0.2 + 2/15), W(250) = 12.5 / (0.05 + 2/15);
+    // filling it lowers that to 0: the fill score is 5 + W(500) / 200 = 5.44.
+    const w250 = 12.5 / (0.05 + 2 / 15);
+    const w500 = (25 + (2 / 15) * w250) / (0.05 + 0.2 + 2 / 15);
+    expect(w.signals.gpuMemory).toBeCloseTo(5 + w500 / 200, 9);
     expect(w.signals.isolationTier).toBe(10);
     expect(w.signals.liveDemand).toBe(5); // no telemetry: neutral
     expect(w.signals.consolidation).toBe(10); // its GPU is already in use: wakes none
@@ -93,17 +99,21 @@ describe("decide", () => {
   });
 
   it("ranked: a lower level breaks a tie the integer score cannot show", () => {
-    // Both GPUs already hold the tenant's pods (consolidation ties at 10); on "b" the pod fills
-    // its GPU (gpuMemory, the last level, 10) and on "a" leaves a quarter free (about 7.5).
+    // Both GPUs already hold the tenant's pods (consolidation ties at 10). On "b" the pod fills
+    // its GPU; on "a" it leaves a quarter free, which a typical 250 pod still fits, so the
+    // expected waste drops more there: W(250) − W(750) = −96.1 against W(0) − W(500) = −88.9
+    // (gpuMemory 5.48 against 5.44, different bands of 0.05).
     const twins = [
       nodeState({ name: "a", gpus: [gpu(A100, { occupants: [{ milli: 250, tenant: "default" }] })] }),
       nodeState({ name: "b", gpus: [gpu(A100, { occupants: [{ milli: 500, tenant: "default" }] })] }),
     ];
     const r = decide(pod, twins, ctx);
     expect(r.nodes[0].score).toBe(r.nodes[1].score);
-    expect(r.nodes[1].rawScore).toBeGreaterThan(r.nodes[0].rawScore);
-    expect(r.winner).toBe("b");
-    expect(pickNode(pod, twins, ctx)?.node.view.name).toBe("b");
+    expect(r.nodes[0].signals.gpuMemory).toBeCloseTo(5.48, 2);
+    expect(r.nodes[1].signals.gpuMemory).toBeCloseTo(5.44, 2);
+    expect(r.nodes[0].rawScore).toBeGreaterThan(r.nodes[1].rawScore);
+    expect(r.winner).toBe("a");
+    expect(pickNode(pod, twins, ctx)?.node.view.name).toBe("a");
   });
 
   it("has no winner when no node passes", () => {

@@ -1,7 +1,7 @@
 /**
  * The FGD protocol on a hand-made slice (test/fixtures/openb-slice): 10 nodes with 20 GPUs, 30 pods
  * in list order, ties to the list's node order. The policy is tierfit's core scoring with only the
- * gpuMemory signal weighted, so each choice can be worked out by hand: a GPU pod goes to the node
+ * gpuMemory signal weighted and binpack packing, so each choice can be worked out by hand: a GPU pod goes to the node
  * whose best device is left emptiest-least (score 10 × (1 − leftover share), binpack), a CPU-only
  * pod scores a neutral 5 everywhere; equal scores go to the first node in tie order.
  */
@@ -19,6 +19,7 @@ const DIR = "test/fixtures/openb-slice";
 const nodes = loadOpenbNodes(`${DIR}/nodes.csv`);
 const pods = loadOpenbPods(`${DIR}/pods.csv`);
 const config = configSchema.parse({
+  workloadClasses: { default: { gpuPacking: "binpack" } },
   scoring: {
     combine: "weighted",
     weights: { gpuMemory: 1, isolationTier: 0, liveDemand: 0, fragmentation: 0, resourcesFit: 0 },
