@@ -23,7 +23,7 @@ import type { DeviceAssignment, DeviceState, NodeState, PodRequest } from "../cl
 import type { TierfitConfig } from "../config/schema.js";
 import type { NodeTelemetry } from "./demand-snapshot.js";
 import { deviceUtilisation, freshTelemetry, podDeviceLoad } from "./device-load.js";
-import { expectedWasteDelta } from "./expected-waste.js";
+import { deviceWasteDelta } from "./expected-waste.js";
 import { type CompiledMix, compileMix, fragmentationAfter } from "./fragmentation.js";
 import {
   deviceUnits,
@@ -230,9 +230,7 @@ export function planDevices(node: NodeState, plan: DevicePlan): boolean {
 
 /** The fill packing's key: the expected-waste change (±1000 thousandths → ±0.5), then least left over. */
 function fillKey(plan: DevicePlan, device: DeviceState, units: number, leftover: number): number {
-  if (!(device.capacityUnits > 0)) return leftover;
-  const share = 1000 / device.capacityUnits;
-  return expectedWasteDelta(plan.mix, device.freeUnits * share, units * share) / 2000 + leftover * 1e-6;
+  return deviceWasteDelta(plan.mix, device, units) / 2000 + leftover * 1e-6;
 }
 
 /**

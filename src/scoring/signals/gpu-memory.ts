@@ -11,7 +11,7 @@
  */
 import type { NodeState } from "../../cluster/types.js";
 import { chooseFinal, type DevicePlan, devicePlanFor, planDevices } from "../device-choice.js";
-import { expectedWasteDelta } from "../expected-waste.js";
+import { deviceWasteDelta } from "../expected-waste.js";
 import { gpuShortfall } from "../gpu-fit.js";
 import type { Signal } from "../types.js";
 
@@ -42,10 +42,7 @@ export const gpuMemory: Signal<DevicePlan> = {
 
 function fillScore(node: NodeState, plan: DevicePlan): number {
   let delta = 0;
-  for (let j = 0; j < plan.count; j++) {
-    const device = node.devices[plan.indices[j]];
-    const share = 1000 / device.capacityUnits;
-    delta += expectedWasteDelta(plan.mix, device.freeUnits * share, plan.units[j] * share);
-  }
+  for (let j = 0; j < plan.count; j++)
+    delta += deviceWasteDelta(plan.mix, node.devices[plan.indices[j]], plan.units[j]);
   return Math.min(10, Math.max(0, NEUTRAL - delta / plan.count / WASTE_MILLI_PER_POINT));
 }
