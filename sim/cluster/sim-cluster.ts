@@ -10,6 +10,7 @@
  */
 import { AllocationLedger } from "../../src/cluster/ledger.js";
 import type { Allocation, NodeState, NodeView, PodRequest } from "../../src/cluster/types.js";
+import { withClusterCpuPerGpu } from "../../src/scoring/context.js";
 import { idleGpuMilli, nodeFragmentation } from "../../src/scoring/fragmentation.js";
 import { PlacementMemo } from "../../src/scoring/placement-memo.js";
 import { allocationFor, filterNodes, pickNode } from "../../src/scoring/runner.js";
@@ -87,8 +88,9 @@ export class SimCluster {
     this.#shareByTier = new Array<number>(this.tierCount).fill(0);
   }
 
+  /** The context placements are scored with: the one set, its typical pods' CPU learnt from the cluster (learned-cpu.ts). */
   get context(): ScoringContext {
-    return this.#context;
+    return withClusterCpuPerGpu(this.#context, this.ledger.cpuPerGpu());
   }
 
   /** A new context for later placements (a new demand snapshot, a later clock). */
@@ -102,7 +104,7 @@ export class SimCluster {
    * `candidates`: only these nodes (their current states) are considered; every node when absent.
    */
   place(pod: PodRequest, candidates?: readonly NodeState[]): Placement | null {
-    const ctx = this.#context;
+    const ctx = this.context;
     const pick =
       candidates === undefined ? pickNode(pod, this.ledger.nodes(), ctx, this.#memo) : pickNode(pod, candidates, ctx);
     if (pick === null) return null;
@@ -132,7 +134,7 @@ export class SimCluster {
   /** Whether the policy's filters pass the pod on this node as it stands (the pending queue's cheap test). */
   fitsOn(pod: PodRequest, nodeName: string): boolean {
     const node = this.ledger.node(nodeName);
-    return node !== undefined && filterNodes(pod, [node], this.#context).passed.length === 1;
+    return node !== undefined && filterNodes(pod, [node], this.context).passed.length === 1;
   }
 
   release(podKey: string): Allocation | undefined {

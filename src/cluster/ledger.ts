@@ -30,6 +30,9 @@ export class AllocationLedger {
   /** NodeChangeFeed of #sortedStates. */
   #feedBase = 0;
   #feedPositions: number[] = [];
+  /** Summed over the nodes with some GPU allocated: requested CPU and allocated GPU thousandths (cpuPerGpu). */
+  #gpuNodesMilliCpu = 0;
+  #gpuNodesGpuMilli = 0;
 
   /** Adds a node, or replaces its view (labels, GPUs) keeping its allocations. */
   upsertNode(view: NodeView): void {
@@ -47,6 +50,7 @@ export class AllocationLedger {
   removeNode(name: string): void {
     this.#refused.delete(name);
     if (!this.#views.delete(name)) return;
+    this.#count(this.#states.get(name), -1);
     this.#states.delete(name);
     this.#changes++;
     this.#forgetOrder();
@@ -67,6 +71,17 @@ export class AllocationLedger {
 
   node(name: string): NodeState | undefined {
     return this.#states.get(name);
+  }
+
+  /**
+   * CPU (thousandths of a core) requested per allocated GPU thousandth, over the nodes where some
+   * GPU is allocated: what the cluster's GPU work asks of a GPU's CPU, CPU-only pods on those
+   * nodes included (they spend the CPU the GPUs need too); 0 while less than a thousandth of a
+   * GPU is allocated (the sums are kept by adding and taking out, so an empty cluster may leave
+   * rounding dust).
+   */
+  cpuPerGpu(): number {
+    return this.#gpuNodesGpuMilli >= 1 ? this.#gpuNodesMilliCpu / this.#gpuNodesGpuMilli : 0;
   }
 
   /**
@@ -283,7 +298,21 @@ export class AllocationLedger {
     });
   }
 
+  /** Adds (sign 1) or takes out (-1) a node's part of cpuPerGpu. */
+  #count(state: NodeState | undefined, sign: 1 | -1): void {
+    if (state === undefined) return;
+    let allocated = 0;
+    for (const d of state.devices) {
+      if (d.capacityUnits > 0) allocated += ((d.capacityUnits - d.freeUnits) * 1000) / d.capacityUnits;
+    }
+    if (allocated <= 0) return;
+    this.#gpuNodesMilliCpu += sign * state.requested.milliCpu;
+    this.#gpuNodesGpuMilli += sign * allocated;
+  }
+
   #replace(name: string, state: NodeState): void {
+    this.#count(this.#states.get(name), -1);
+    this.#count(state, 1);
     this.#states.set(name, state);
     this.#changes++;
     const at = this.#sortedIndex?.get(name);

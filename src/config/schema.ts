@@ -263,6 +263,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** The workload mix fragmentation is measured against (Weng et al., ATC'23 "typical pods"). */
       typicalPods: z.array(typicalPodSchema).min(1),
+      /** Scale the typical GPU pods' CPU to what the cluster's GPU pods ask per GPU (src/scoring/learned-cpu.ts). */
+      learnCpuPerGpu: z.boolean().default(true),
     })
     .prefault({
       typicalPods: [

@@ -22,6 +22,8 @@ export interface ClusterState {
   readonly nodes: readonly NodeState[];
   /** What a reader should know about how the state was built (guessed placements, skipped pods). */
   readonly notes: readonly string[];
+  /** AllocationLedger.cpuPerGpu of the state built. */
+  readonly cpuPerGpu: number;
 }
 
 /** Phases in which a pod no longer holds its node's resources. */
@@ -95,7 +97,7 @@ export function buildClusterState(
   for (const conflict of ledger.conflicts()) notes.push(`the pods on the nodes overcommit: ${conflict}`);
 
   // Keep the nodes file's order: it is the order a reader expects the verdicts in.
-  return { nodes: names.map((n) => ledger.node(n)!), notes };
+  return { nodes: names.map((n) => ledger.node(n)!), notes, cpuPerGpu: ledger.cpuPerGpu() };
 }
 
 function allocation(pod: PodRequest, node: string, devices: readonly DeviceAssignment[]) {

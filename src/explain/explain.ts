@@ -9,7 +9,7 @@ import { formatUnits } from "../cluster/gpu-units.js";
 import { podRequestFromV1 } from "../cluster/pod-request.js";
 import type { NodeState, PodRequest } from "../cluster/types.js";
 import type { TierfitConfig } from "../config/schema.js";
-import { makeContext } from "../scoring/context.js";
+import { makeContext, withClusterCpuPerGpu } from "../scoring/context.js";
 import type { DemandSnapshot } from "../scoring/demand-snapshot.js";
 import { decide } from "../scoring/runner.js";
 import { buildClusterState } from "./cluster-state.js";
@@ -89,7 +89,7 @@ export function explainPlacement(input: ExplainInput): ExplainResult {
       `${read.missing.join(", ")} of pod ${request.key} ${read.missing.length === 1 ? "is" : "are"} not among the ResourceClaims given (--resource-claims): judged without ${read.missing.length === 1 ? "it" : "them"} (the extender answers an error until it sees every claim)`,
     );
   }
-  const decision = decide(request, cluster.nodes, ctx);
+  const decision = decide(request, cluster.nodes, withClusterCpuPerGpu(ctx, cluster.cpuPerGpu));
   return {
     request,
     explanation: buildExplanation({

@@ -49,7 +49,7 @@ export function compileMix(mix: readonly TypicalPod[]): CompiledMix {
     weight: Float64Array.from(mix, (p) => p.weight),
     group: Int32Array.from(mix, (p) => (p.gpuCount > 0 ? thresholds.indexOf(p.gpuMilli) : -1)),
     products: mix.map((p) => (p.gpuProducts && p.gpuProducts.length > 0 ? p.gpuProducts : null)),
-    milliCpuPerGpuMilli: cpuPerGpu(mix),
+    milliCpuPerGpuMilli: mixCpuPerGpu(mix),
     thresholds: Float64Array.from(thresholds),
     devicesAtLeast: new Int32Array(thresholds.length),
     freeBelow: new Float64Array(thresholds.length),
@@ -60,7 +60,7 @@ export function compileMix(mix: readonly TypicalPod[]): CompiledMix {
 }
 
 /** Weighted CPU over weighted GPU of the mix's GPU pods; 0 when it has none. */
-function cpuPerGpu(mix: readonly TypicalPod[]): number {
+export function mixCpuPerGpu(mix: readonly TypicalPod[]): number {
   let cpu = 0;
   let gpu = 0;
   for (const p of mix) {

@@ -24,6 +24,40 @@ function alloc(podKey: string, node: string, devices: DeviceAssignment[], extra:
 }
 
 describe("AllocationLedger", () => {
+  it("cpuPerGpu: requested CPU over allocated GPU thousandths, on nodes with some GPU allocated (hand-computed)", () => {
+    const ledger = new AllocationLedger();
+    ledger.upsertNode(view("a", 2));
+    ledger.upsertNode(view("b", 4));
+    ledger.upsertNode(view("c", 1));
+    expect(ledger.cpuPerGpu()).toBe(0);
+    // a: 8 cores for a quarter of one 80 GiB GPU (20 GiB → 250 thousandths), plus a CPU-only pod
+    // of 2 cores on the same node: 10 000 / 250 = 40 (40 cores per GPU).
+    ledger.assign(alloc("p/1", "a", [{ index: 0, units: 20 * GIB }], { milliCpu: 8000 }));
+    ledger.assign(alloc("p/2", "a", [], { milliCpu: 2000 }));
+    // c: a CPU-only pod on a node with no GPU allocated counts nowhere.
+    ledger.assign(alloc("p/3", "c", [], { milliCpu: 30_000 }));
+    expect(ledger.cpuPerGpu()).toBe(40);
+    // b: two whole GPUs with 6 cores: (10 000 + 6000) / (250 + 2000) = 7.11…
+    ledger.assign(
+      alloc(
+        "p/4",
+        "b",
+        [
+          { index: 0, units: 80 * GIB },
+          { index: 1, units: 80 * GIB },
+        ],
+        { milliCpu: 6000 },
+      ),
+    );
+    expect(ledger.cpuPerGpu()).toBeCloseTo(16_000 / 2250, 12);
+    // Releasing a's GPU pod leaves a's CPU-only pod on a node with no GPU allocated: b alone.
+    ledger.release("p/1");
+    expect(ledger.cpuPerGpu()).toBeCloseTo(3, 12);
+    // A node that leaves takes its part along; with nothing allocated, nothing is known.
+    ledger.removeNode("b");
+    expect(ledger.cpuPerGpu()).toBe(0);
+  });
+
   it("records an assignment: free units, occupants with tenant and sharing tier, requested sums, version", () => {
     const ledger = new AllocationLedger();
     ledger.upsertNode(nodeViewFromV1(v1Node({ name: "gpu-1", gpus: 2 }), clusterTestConfig()));

@@ -9,6 +9,7 @@ import type { V1Pod } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { nodeViewFromV1 } from "../../src/cluster/node-view.js";
 import { podRequestFromV1 } from "../../src/cluster/pod-request.js";
+import { defaultConfig } from "../../src/config/load.js";
 import { NodeLookup } from "../../src/extender/node-lookup.js";
 import { makeContext } from "../../src/scoring/context.js";
 import { decide } from "../../src/scoring/runner.js";
@@ -25,7 +26,7 @@ const POD: V1Pod = gpuPod({ name: "p", gpuMemory: "20Gi", tenant: "team-a" });
 function scoresNow(h: Harness, names: readonly string[]) {
   const request = podRequestFromV1(POD, h.config);
   const states = names.flatMap((n) => h.ledger.node(n) ?? []);
-  const decision = decide(request, states, makeContext(h.config, { now: NOW }));
+  const decision = decide(request, states, makeContext(h.config, { now: NOW, clusterCpuPerGpu: h.ledger.cpuPerGpu() }));
   const byName = new Map(decision.nodes.map((n) => [n.name, n]));
   return names.map((Host) => ({ Host, Score: byName.get(Host)?.passed ? byName.get(Host)?.score : 0 }));
 }
@@ -78,7 +79,12 @@ describe("prioritize reusing filter's verdicts by name", () => {
   });
 
   it("still answers for the cluster as it is when another node changed", async () => {
-    const h = makeHarness({ nodes: [...NODES, gpuNode({ name: "elsewhere", gpus: 4 })] });
+    // Learning off: filling a node here moves the CPU per GPU learnt, the next test's case.
+    const config = defaultConfig();
+    const h = makeHarness({
+      nodes: [...NODES, gpuNode({ name: "elsewhere", gpus: 4 })],
+      config: { ...config, fragmentation: { ...config.fragmentation, learnCpuPerGpu: false } },
+    });
     const passed = await filtered(h);
     fill(h, "elsewhere");
     const want = scoresNow(h, passed);
@@ -86,6 +92,15 @@ describe("prioritize reusing filter's verdicts by name", () => {
     const lookups = vi.spyOn(NodeLookup.prototype, "positions");
     expect(await prioritize(h, passed)).toEqual({ scores: want, reused: true });
     expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
+  it("judges again when another node moved the CPU per GPU learnt from the cluster", async () => {
+    const h = makeHarness({ nodes: [...NODES, gpuNode({ name: "elsewhere", gpus: 4 })] });
+    const passed = await filtered(h);
+    // 1 core over 4 GPUs: 0.25 cores per GPU, rounded to 0.5 (learned-cpu.ts), where nothing was learnt.
+    fill(h, "elsewhere");
+    expect(h.ledger.cpuPerGpu()).toBe(0.25);
+    expect(await prioritize(h, passed)).toEqual({ scores: scoresNow(h, passed), reused: false });
   });
 
   it("scores 0 a node that left the cache, and judges a node that came back afresh", async () => {

@@ -23,12 +23,13 @@ describe("strandedMilli", () => {
 });
 
 describe("stranding signal", () => {
-  it("scores 10 up to 0.025 GPU stranded per GPU of the node, then a point per tenth (hand-computed)", () => {
-    // An 8-GPU node tolerates 8 × 25 = 200 thousandths; a 1-GPU node 25.
+  it("scores 10 up to 0.005 GPU stranded per GPU of the node, then a point per tenth (hand-computed)", () => {
+    // An 8-GPU node tolerates 8 × 5 = 40 thousandths; a 1-GPU node 5.
     expect(strandingScore(-300, 8)).toBe(10);
-    expect(strandingScore(200, 8)).toBe(10);
-    expect(strandingScore(450, 8)).toBeCloseTo(7.5, 12); // 10 − (450 − 200) / 100
-    expect(strandingScore(200, 1)).toBeCloseTo(8.25, 12); // 10 − (200 − 25) / 100
+    expect(strandingScore(40, 8)).toBe(10);
+    expect(strandingScore(41, 8)).toBeLessThan(10);
+    expect(strandingScore(290, 8)).toBeCloseTo(7.5, 12); // 10 − (290 − 40) / 100
+    expect(strandingScore(200, 1)).toBeCloseTo(8.05, 12); // 10 − (200 − 5) / 100
     expect(strandingScore(5000, 8)).toBe(0);
   });
 
@@ -36,12 +37,12 @@ describe("stranding signal", () => {
     // Pod: half a GPU with 15 cores.
     const pod = podRequest({ gpuCount: 1, gpuMilli: 500, cpu: 15 });
     // 2 GPUs, 16 cores: before, 16 cores feed 1600 of 2000 idle → 400 stranded; after, 1 core
-    // feeds 100 of 1500 idle → 1400 stranded. Δ = 1000, 2 GPUs tolerate 50: score 10 − (1000 − 50)/100 = 0.5.
+    // feeds 100 of 1500 idle → 1400 stranded. Δ = 1000, 2 GPUs tolerate 10: score 10 − (1000 − 10)/100 = 0.1.
     const poor = nodeState({ name: "poor", cpu: 16, gpus: [gpu(V100), gpu(V100)] });
     // 2 GPUs, 64 cores: 49 cores left feed 4900 ≥ 1500 idle: nothing stranded, score 10.
     const rich = nodeState({ name: "rich", cpu: 64, gpus: [gpu(V100), gpu(V100)] });
     const pre = stranding.preScore(pod, ctx);
-    expect(stranding.score(pod, poor, ctx, pre)).toBeCloseTo(0.5, 9);
+    expect(stranding.score(pod, poor, ctx, pre)).toBeCloseTo(0.1, 9);
     expect(stranding.score(pod, rich, ctx, pre)).toBe(10);
     // The fragmentation signal counts the same 1000 stranded on top of FGD's own change.
     const frag = fragmentation.preScore(pod, ctx);
@@ -51,10 +52,10 @@ describe("stranding signal", () => {
 
   it("a CPU-only pod strands a GPU node's GPUs too", () => {
     // 1 idle GPU, 10 cores: feeds it exactly; a 4-core pod leaves 6 cores → 600: 400 stranded,
-    // 375 beyond the 1-GPU node's tolerance of 25 → score 10 − 3.75 = 6.25.
+    // 395 beyond the 1-GPU node's tolerance of 5 → score 10 − 3.95 = 6.05.
     const node = nodeState({ name: "n", cpu: 10, gpus: [gpu(V100)] });
     const pod = podRequest({ cpu: 4 });
-    expect(stranding.score(pod, node, ctx, stranding.preScore(pod, ctx))).toBeCloseTo(6.25, 9);
+    expect(stranding.score(pod, node, ctx, stranding.preScore(pod, ctx))).toBeCloseTo(6.05, 9);
   });
 
   it("feeds idle GPUs at the CPU per GPU of the node's own pods when they ask more than the mix", () => {

@@ -182,7 +182,11 @@ async function place(
     return failure("node-unknown", `cannot bind ${key} to ${args.Node}: node not in tierfit's cache yet`);
   }
   const now = rt.deps.now();
-  const chosen = allocationFor(pod.request, state, makeContext(config, { demand: rt.deps.demand(), now }));
+  const chosen = allocationFor(
+    pod.request,
+    state,
+    makeContext(config, { demand: rt.deps.demand(), now, clusterCpuPerGpu: ledger.cpuPerGpu() }),
+  );
   if ("reason" in chosen) return failure("does-not-fit", `cannot bind ${key} to ${args.Node}: ${chosen.reason}`);
   const refused = ledger.assign(chosen);
   if (refused !== null) return failure("does-not-fit", `cannot bind ${key} to ${args.Node}: ${refused.reason}`);

@@ -47,7 +47,7 @@ export function evaluate(rt: ExtenderRuntime, args: ExtenderArgs, reuse: boolean
   }
   const config = rt.deps.config();
   const now = rt.deps.now();
-  const ctx = makeContext(config, { demand: rt.deps.demand(), now });
+  const ctx = makeContext(config, { demand: rt.deps.demand(), now, clusterCpuPerGpu: ledger?.cpuPerGpu() });
   // Prioritize usually gets the very pod filter read, and remembered, a moment ago.
   let pod = rt.recentPods.readingOf(args.Pod, config);
   if (pod === undefined) {

@@ -63,7 +63,11 @@ export function preemptVerb(rt: ExtenderRuntime, body: unknown): VerbReply {
     if (err instanceof TierfitError) return rejected(400, err.message, log, undefined, "error");
     throw err;
   }
-  const ctx = makeContext(config, { demand: rt.deps.demand(), now: rt.deps.now() });
+  const ctx = makeContext(config, {
+    demand: rt.deps.demand(),
+    now: rt.deps.now(),
+    clusterCpuPerGpu: kube?.cache.ledger.cpuPerGpu(),
+  });
   const kept: Record<string, MetaVictims> = {};
   const dropped: Record<string, string> = {};
   const unjudged: string[] = [];

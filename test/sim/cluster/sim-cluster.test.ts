@@ -5,7 +5,7 @@ import { SimCluster } from "../../../sim/cluster/sim-cluster.js";
 import { policyFor } from "../../../sim/runs/policies.js";
 import { defaultConfig } from "../../../src/config/load.js";
 import { makeContext } from "../../../src/scoring/context.js";
-import { idleGpuMilli, nodeFragmentation } from "../../../src/scoring/fragmentation.js";
+import { idleGpuMilli, mixCpuPerGpu, nodeFragmentation } from "../../../src/scoring/fragmentation.js";
 import type { TypicalPod } from "../../../src/scoring/types.js";
 import { podRequest } from "../../support/core-builders.js";
 
@@ -54,6 +54,17 @@ describe("SimCluster", () => {
     expect(cluster.allocatedGpus).toBeCloseTo(2, 12);
     cluster.release(vm.allocation.podKey);
     expect([cluster.poweredGpus, cluster.busyDevices, cluster.poweredNodes]).toEqual([0, 0, 0]);
+  });
+
+  it("scores with the config's typical pods' CPU learnt from the pods it runs", () => {
+    const configured = makeContext(config, { now: 0 });
+    const cluster = new SimCluster(poolNodeViews(groups, config), configured);
+    expect(cluster.context.workloadMix).toBe(configured.workloadMix);
+    // Half a GPU with 3 cores: 3000 / 500 = 6 cores per GPU.
+    cluster.place(podRequest({ name: "p", gpuCount: 1, gpuMilli: 500, cpu: 3 }));
+    expect(mixCpuPerGpu(cluster.context.workloadMix)).toBe(6);
+    cluster.release("default/p");
+    expect(cluster.context.workloadMix).toBe(configured.workloadMix);
   });
 
   it("returns null when no node passes the policy's filters", () => {
