@@ -12,8 +12,9 @@
  * Run: `npm run bench -- bind`, or `node dist/bench/bind.js [N]`.
  *
  * The API server is the test suite's fake (test/support), imported rather than copied: one fake
- * for tests and bench. It belongs in a folder both share; the move waits for the DRA work that
- * is extending the fake now.
+ * for tests and bench. It runs in this thread beside both binders, so the figures include its
+ * work, and the watch events it sends tierfit's informers for every bind are work the no-op
+ * binder (no informers) is spared.
  */
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";

@@ -65,6 +65,8 @@ export function formatNumber(v: number): string {
   // Floating-point dust from sums that cancel (4.8e-17) is zero.
   if (a < 1e-9) return "0";
   if (a !== 0 && a < 0.01) return v.toExponential(1);
+  // Four decimals below 1: shares near 1 differ in the fourth (0.9604 against a 0.960 target).
+  if (a < 1) return (Math.round(v * 10000) / 10000).toString();
   if (a < 10) return (Math.round(v * 1000) / 1000).toString();
   if (a < 1000) return (Math.round(v * 10) / 10).toString();
   return Math.round(v).toLocaleString("en-US");

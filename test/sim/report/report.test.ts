@@ -7,7 +7,7 @@ import { seriesCsv } from "../../../sim/report/csv.js";
 import { withSavings } from "../../../sim/report/saving.js";
 import { reportSections, sectionsText } from "../../../sim/report/sections.js";
 import { metricByPolicy } from "../../../sim/report/stats.js";
-import { markdownTable, policyTable, textTable } from "../../../sim/report/table.js";
+import { formatNumber, markdownTable, policyTable, textTable } from "../../../sim/report/table.js";
 import { writeReport } from "../../../sim/report/write.js";
 import type { RunResult } from "../../../sim/results.js";
 import type { ScenarioKind } from "../../../sim/scenario/schema.js";
@@ -226,6 +226,25 @@ describe("report", () => {
     expect(svg).toContain("median over seeds");
     expect(svg).toContain(colours.get("tierfit"));
     expect(new Set(colours.values()).size).toBe(2);
+  });
+
+  it("formats numbers to the digits that tell policies apart", () => {
+    // Four decimals below 1, three below 10: 0.9604 and 0.9601 stay apart (both read 0.96 at three).
+    expect([0.96044, 0.96012, 0.954, 0.07045, 1.0896, 6.3567].map(formatNumber)).toEqual([
+      "0.9604",
+      "0.9601",
+      "0.954",
+      "0.0705",
+      "1.09",
+      "6.357",
+    ]);
+    expect([0.004, 32.54, 56222.4, 4.8e-17, Number.NaN].map(formatNumber)).toEqual([
+      "4.0e-3",
+      "32.5",
+      "56,222",
+      "0",
+      "–",
+    ]);
   });
 
   it("writes the time series as CSV", () => {
