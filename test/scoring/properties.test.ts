@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { AllocationLedger } from "../../src/cluster/ledger.js";
 import type { NodeState, PodRequest } from "../../src/cluster/types.js";
-import { makeContext } from "../../src/scoring/context.js";
+import { makeContext, withClusterCpuPerGpu } from "../../src/scoring/context.js";
 import { PlacementMemo } from "../../src/scoring/placement-memo.js";
 import { allocationFor, decide, pickNode } from "../../src/scoring/runner.js";
 import { sameTenant } from "../../src/scoring/tenancy.js";
@@ -95,15 +95,17 @@ interface Step {
 function scenario(
   seed: number,
   violations: string[] | null,
-  stats = { sharedDevices: 0, crossTenant: 0, memoHits: 0 },
+  stats = { sharedDevices: 0, crossTenant: 0, memoHits: 0, learnt: 0 },
   combine: "ranked" | "weighted" = "ranked",
 ): Step[] {
   const rand = prng(seed);
+  // The default class packs with the default `fill`; its typical pods' CPU is learnt from the
+  // ledger before every pod, as the extender and the simulator do.
   const config = testConfig({
-    workloadClasses: { default: { gpuPacking: "binpack" }, "latency-sensitive": { gpuPacking: "spread" } },
+    workloadClasses: { default: { gpuPacking: "fill" }, "latency-sensitive": { gpuPacking: "spread" } },
     scoring: { combine },
   });
-  const ctx = makeContext(config);
+  const configured = makeContext(config);
   const ledger = new AllocationLedger();
   for (const node of randomCluster(rand, 8 + Math.floor(rand() * 24))) ledger.upsertNode(node.view);
   const placed: string[] = [];
@@ -123,6 +125,8 @@ function scenario(
     }
     const pod = randomPod(rand, i);
     const nodes = ledger.nodes();
+    const ctx = withClusterCpuPerGpu(configured, ledger.cpuPerGpu());
+    if (ctx !== configured) stats.learnt++;
     const d = decide(pod, nodes, ctx);
     steps.push({ pod: pod.key, winner: d.winner, scores: d.nodes.map((n) => n.score) });
     const where = `seed ${seed} ${pod.key}`;
@@ -189,7 +193,7 @@ describe("scoring properties over random clusters", () => {
       let placedSomewhere = 0;
       let rejectedSomewhere = 0;
       const violations: string[] = [];
-      const stats = { sharedDevices: 0, crossTenant: 0, memoHits: 0 };
+      const stats = { sharedDevices: 0, crossTenant: 0, memoHits: 0, learnt: 0 };
       for (let seed = 1; seed <= 300; seed++) {
         const steps = scenario(seed, violations, stats, combine);
         placedSomewhere += steps.filter((s) => s.winner !== null).length;
@@ -202,6 +206,7 @@ describe("scoring properties over random clusters", () => {
       expect(stats.sharedDevices).toBeGreaterThan(2000);
       expect(stats.crossTenant).toBeGreaterThan(500); // hypervisor pods sharing across tenants
       expect(stats.memoHits).toBeGreaterThan(0);
+      expect(stats.learnt).toBeGreaterThan(10000); // pods judged with a learnt CPU per GPU
     },
   );
 
