@@ -18,7 +18,11 @@ import type { TypicalPod } from "./types.js";
 /** Cores per GPU the learnt value is rounded to, so the mix (and every memo keyed on it) changes rarely. */
 export const CPU_PER_GPU_STEP = 0.5;
 
-const learnt = new WeakMap<readonly TypicalPod[], { readonly step: number; readonly mix: readonly TypicalPod[] }>();
+/**
+ * Per configured mix, its rescaled mixes by step: a ratio that wavers across a step boundary
+ * finds its mixes (and what is compiled from them) again.
+ */
+const learnt = new WeakMap<readonly TypicalPod[], Map<number, readonly TypicalPod[]>>();
 
 /**
  * `mix` with its GPU pods' CPU scaled to `milliCpuPerGpuMilli` (rounded to CPU_PER_GPU_STEP); the
@@ -28,12 +32,13 @@ const learnt = new WeakMap<readonly TypicalPod[], { readonly step: number; reado
 export function mixWithCpuPerGpu(mix: readonly TypicalPod[], milliCpuPerGpuMilli: number): readonly TypicalPod[] {
   const step = Math.round(milliCpuPerGpuMilli / CPU_PER_GPU_STEP);
   if (!(step > 0)) return mix;
-  const hit = learnt.get(mix);
-  if (hit?.step === step) return hit.mix;
+  const byStep = learnt.get(mix) ?? new Map<number, readonly TypicalPod[]>();
+  const hit = byStep.get(step);
+  if (hit !== undefined) return hit;
   const configured = mixCpuPerGpu(mix);
   if (!(configured > 0)) return mix;
   const factor = (step * CPU_PER_GPU_STEP) / configured;
   const scaled = mix.map((p) => (p.gpuCount === 0 ? p : { ...p, milliCpu: p.milliCpu * factor }));
-  learnt.set(mix, { step, mix: scaled });
+  learnt.set(mix, byStep.set(step, scaled));
   return scaled;
 }

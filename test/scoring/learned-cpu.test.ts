@@ -27,7 +27,11 @@ describe("mixWithCpuPerGpu", () => {
     expect(mixCpuPerGpu(learnt)).toBe(24);
     // The same array while the rounded value stays (memos keyed on the mix keep their answers).
     expect(mixWithCpuPerGpu(MIX, 24.2)).toBe(learnt);
-    expect(mixWithCpuPerGpu(MIX, 24.3)).not.toBe(learnt);
+    const next = mixWithCpuPerGpu(MIX, 24.3);
+    expect(next).not.toBe(learnt);
+    // A ratio wavering across the boundary finds each step's mix again.
+    expect(mixWithCpuPerGpu(MIX, 24.2)).toBe(learnt);
+    expect(mixWithCpuPerGpu(MIX, 24.4)).toBe(next);
     // Nothing learnt (0, or less than a quarter core per GPU): the mix as configured.
     expect(mixWithCpuPerGpu(MIX, 0)).toBe(MIX);
     expect(mixWithCpuPerGpu(MIX, 0.2)).toBe(MIX);
