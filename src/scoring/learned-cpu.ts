@@ -32,13 +32,14 @@ const learnt = new WeakMap<readonly TypicalPod[], Map<number, readonly TypicalPo
 export function mixWithCpuPerGpu(mix: readonly TypicalPod[], milliCpuPerGpuMilli: number): readonly TypicalPod[] {
   const step = Math.round(milliCpuPerGpuMilli / CPU_PER_GPU_STEP);
   if (!(step > 0)) return mix;
-  const byStep = learnt.get(mix) ?? new Map<number, readonly TypicalPod[]>();
-  const hit = byStep.get(step);
+  const byStep = learnt.get(mix);
+  const hit = byStep?.get(step);
   if (hit !== undefined) return hit;
   const configured = mixCpuPerGpu(mix);
   if (!(configured > 0)) return mix;
   const factor = (step * CPU_PER_GPU_STEP) / configured;
   const scaled = mix.map((p) => (p.gpuCount === 0 ? p : { ...p, milliCpu: p.milliCpu * factor }));
-  learnt.set(mix, byStep.set(step, scaled));
+  if (byStep === undefined) learnt.set(mix, new Map([[step, scaled]]));
+  else byStep.set(step, scaled);
   return scaled;
 }

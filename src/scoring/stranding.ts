@@ -2,11 +2,11 @@
  * GPUs stranded by CPU: idle GPU capacity a node's remaining CPU can no longer feed. The CPU each
  * idle GPU will need is what the workload mix's GPU pods ask per GPU (fragmentation.ts
  * CompiledMix, learnt from the cluster's pods by learned-cpu.ts when `learnCpuPerGpu` is on), or
- * what the pods already on the node ask, if more: a node serving CPU-heavy
- * replicas is expected to get more of them. On the openb trace the pods ask about 11 cores per
- * GPU while P100 and V100M16 nodes offer 8: a placement that spends such a node's CPU on a
- * CPU-heavy pod leaves GPUs there that no later pod can use, which FGD's fragmentation sees only
- * when a typical pod's whole CPU request no longer fits. Units are thousandths of a GPU.
+ * what the pods already on the node ask, if more: a node serving CPU-heavy replicas is expected
+ * to get more of them. On the openb trace the pods ask about 11 cores per GPU while P100 and
+ * V100M16 nodes offer 8: a placement that spends such a node's CPU on a CPU-heavy pod leaves GPUs
+ * there that no later pod can use, which FGD's fragmentation sees only when a typical pod's whole
+ * CPU request no longer fits. Units are thousandths of a GPU.
  */
 import type { NodeState, PodRequest } from "../cluster/types.js";
 import { chooseFinal, type DevicePlan } from "./device-choice.js";
